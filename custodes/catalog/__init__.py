@@ -1,0 +1,152 @@
+"""The confidential machine-type catalogue: which sizes can run which TEE.
+
+The data lives in ``machine_types.json`` beside this module, with its date and
+sources; ``custodes catalog refresh`` rebuilds the live-readable parts from the
+cloud APIs. Rules and components ask the functions here, never the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CATALOG_FILE = "machine_types.json"
+
+
+@cache
+def load(path: str | None = None) -> dict[str, Any]:
+    """The catalogue document (bundled, or the file at ``path``)."""
+    if path is not None:
+        return dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    text = resources.files(__package__).joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
+# --- AWS -------------------------------------------------------------------
+
+_AWS_TYPE = re.compile(r"^(?P<family>[a-z][a-z0-9-]*?)\.(?P<size>[a-z0-9-]+)$")
+_AWS_SIZE = re.compile(r"^(?:(?P<count>\d+)?xlarge|large|medium|small|micro|nano|metal(?:-\d+xl)?)$")
+_GRAVITON = re.compile(r"^[a-z]+\d+g")
+
+
+@dataclass(frozen=True, slots=True)
+class AwsInstanceType:
+    """An EC2 instance type split into what the rules need."""
+
+    name: str
+    family: str
+    vcpus: int | None
+    arm64: bool
+
+
+def aws_instance_type(name: str) -> AwsInstanceType | None:
+    """Parse ``m6a.large``; ``None`` for a string that is not an instance type."""
+    match = _AWS_TYPE.match(name.strip().lower())
+    if not match:
+        return None
+    family, size = match.group("family"), match.group("size")
+    live = load()["aws"].get("instance_types", {}).get(f"{family}.{size}")
+    arm64 = bool(_GRAVITON.match(family))
+    if live:
+        return AwsInstanceType(name, family, live.get("vcpus"), live.get("arch") == "arm64")
+    return AwsInstanceType(name, family, _aws_vcpus(size), arm64)
+
+
+def _aws_vcpus(size: str) -> int | None:
+    match = _AWS_SIZE.match(size)
+    if not match:
+        return None
+    if size.endswith("xlarge"):
+        return 4 * int(match.group("count") or 1)
+    if size.startswith("metal"):
+        return None  # varies by family; treated as large enough
+    return {"large": 2, "medium": 1, "small": 1, "micro": 1, "nano": 1}[size]
+
+
+def aws_sev_snp_supported(instance_type: str) -> bool:
+    """Whether EC2 offers AMD SEV-SNP on this type (M6a, C6a, R6a)."""
+    parsed = aws_instance_type(instance_type)
+    if parsed is None:
+        return False
+    live = load()["aws"].get("instance_types", {}).get(instance_type)
+    if live and "sev_snp" in live:
+        return bool(live["sev_snp"])
+    return parsed.family in load()["aws"]["sev_snp_families"]
+
+
+def aws_nitro_enclaves_problem(instance_type: str) -> str | None:
+    """Why this type cannot be a Nitro Enclaves parent, or ``None`` when it can."""
+    parsed = aws_instance_type(instance_type)
+    if parsed is None:
+        return f"'{instance_type}' is not an EC2 instance type"
+    catalog = load()["aws"]
+    if parsed.family in catalog["nitro_enclaves_unsupported_families"]:
+        return f"the {parsed.family} family does not support Nitro Enclaves"
+    minimum = catalog["nitro_enclaves_min_vcpus"]["arm64" if parsed.arm64 else "x86_64"]
+    if parsed.vcpus is not None and parsed.vcpus < minimum:
+        return (
+            f"{instance_type} has {parsed.vcpus} vCPUs; an enclave parent needs at least {minimum}"
+        )
+    return None
+
+
+# --- Azure -----------------------------------------------------------------
+
+_AZURE_SIZE = re.compile(
+    r"^Standard_(?P<family>[A-Z]+)(?P<vcpus>\d+)(?:-\d+)?(?P<features>[a-z]*)_v(?P<version>\d+)$"
+)
+
+
+def azure_series(vm_size: str) -> str | None:
+    """The series of an Azure size: ``Standard_DC4as_v5`` → ``DCasv5``."""
+    match = _AZURE_SIZE.match(vm_size.strip())
+    if not match:
+        return None
+    family, features, version = match.group("family", "features", "version")
+    series = f"{family}{features}v{version}"
+    # Standard_DC8_v2 belongs to the DCsv2 series.
+    return "DCsv2" if series == "DCv2" else series
+
+
+def azure_confidential_vm_technology(vm_size: str) -> str | None:
+    """``sev-snp`` or ``tdx`` for a confidential VM size, ``None`` otherwise."""
+    series = azure_series(vm_size)
+    live = load()["azure"].get("sizes", {}).get(vm_size)
+    if live and "confidential_vm" in live:
+        return live["confidential_vm"] or None
+    for technology, members in load()["azure"]["confidential_vm_series"].items():
+        if series in members:
+            return str(technology)
+    return None
+
+
+def azure_sgx_size(vm_size: str) -> bool:
+    """Whether an Azure size offers Intel SGX application enclaves."""
+    return azure_series(vm_size) in load()["azure"]["sgx_series"]
+
+
+# --- GCP -------------------------------------------------------------------
+
+
+def gcp_machine_type(machine_type: str) -> str:
+    """The bare machine type of a name or URL (``…/machineTypes/n2d-standard-2``)."""
+    return machine_type.rstrip("/").rsplit("/", 1)[-1]
+
+
+def gcp_series(machine_type: str) -> str:
+    """The series of a GCP machine type: ``n2d-standard-4`` → ``n2d``."""
+    return gcp_machine_type(machine_type).split("-", 1)[0].lower()
+
+
+def gcp_confidential_supported(machine_type: str, technology: str) -> bool:
+    """Whether GCP offers ``technology`` (``sev``, ``sev-snp``, ``tdx``) on this type."""
+    catalog = load()["gcp"]
+    bare = gcp_machine_type(machine_type)
+    if bare in catalog.get("machine_types", {}).get(technology, ()):
+        return True
+    return gcp_series(bare) in catalog["series"].get(technology, ())

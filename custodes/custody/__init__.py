@@ -1,0 +1,132 @@
+"""Custody analysis: who holds each key of each confidential workload.
+
+For every confidential workload of a stack (a SEV-SNP or enclave-enabled EC2
+instance, an Azure confidential VM, a GCP confidential instance …) the cloud
+modules derive the TEE technology and its founder, every key protecting the
+workload with its custody level, whether that key is released only to an
+attested TEE, and who verifies the attestation. The stack's responsibility
+matrix is computed from the same analysis (:mod:`custodes.custody.responsibility`).
+
+The analysis runs once per graph; rules read it through :func:`analyse`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Literal
+
+from custodes.model import Graph, Resource
+
+Party = Literal["provider", "founder", "customer"]
+Verifier = Literal["provider", "customer", "unassigned"]
+
+
+class CustodyLevel(IntEnum):
+    """Who can produce a key, weakest first (see the facts reference)."""
+
+    PROVIDER = 1
+    CUSTOMER_KMS = 2
+    CUSTOMER_HSM = 3
+    CUSTOMER_EXTERNAL = 4
+
+    @property
+    def label(self) -> str:
+        """The kebab-case name used in reports and configuration."""
+        return self.name.lower().replace("_", "-")
+
+    @classmethod
+    def parse(cls, label: str) -> CustodyLevel:
+        """The level for a label such as ``customer-hsm``."""
+        return cls[label.upper().replace("-", "_")]
+
+
+CUSTODY_LABELS = tuple(level.label for level in CustodyLevel)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCustody:
+    """One key protecting a workload, as far as the stack tells.
+
+    ``level`` is ``None`` when it cannot be told (an unknown value the graph
+    could not resolve, or a key outside the stack). ``attestation_bound`` is
+    ``None`` when unknown; ``note`` says in words why the level is what it is.
+    """
+
+    path: str
+    level: CustodyLevel | None
+    note: str
+    key: Resource | None = None
+    attestation_bound: bool | None = False
+
+    @property
+    def label(self) -> str:
+        """The custody label, or ``unresolved``."""
+        return self.level.label if self.level is not None else "unresolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """A confidential workload and the custody of everything that protects it."""
+
+    resource: Resource
+    cloud: str
+    provider: str
+    technologies: tuple[str, ...]
+    founders: tuple[str, ...]
+    keys: tuple[KeyCustody, ...] = ()
+    attestation_policy: Verifier = "unassigned"
+    attestation_verifier: Verifier = "unassigned"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def founder_is_provider(self) -> bool:
+        """True when the silicon vendor is the cloud provider itself (AWS Nitro)."""
+        return self.provider in self.founders
+
+    @property
+    def weakest_custody(self) -> CustodyLevel | None:
+        """The weakest known custody level among the workload's keys."""
+        levels = [key.level for key in self.keys if key.level is not None]
+        return min(levels) if levels else None
+
+
+WorkloadFinder = Callable[[Graph], Iterable[Workload]]
+
+
+@dataclass(frozen=True)
+class CustodyAnalysis:
+    """The workloads of one stack, by URN."""
+
+    workloads: tuple[Workload, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_urn", {w.resource.urn: w for w in self.workloads})
+
+    def workload(self, urn: str) -> Workload | None:
+        """The workload whose resource has this URN, or ``None``."""
+        by_urn: dict[str, Workload] = self._by_urn  # type: ignore[attr-defined]
+        return by_urn.get(urn)
+
+    def __iter__(self) -> Iterator[Workload]:
+        return iter(self.workloads)
+
+
+def analyse(graph: Graph) -> CustodyAnalysis:
+    """Derive every confidential workload of ``graph`` (each cloud module in turn)."""
+    from custodes.custody import aws, azure, gcp
+
+    workloads: list[Workload] = []
+    for finder in (aws.workloads, azure.workloads, gcp.workloads):
+        workloads.extend(finder(graph))
+    workloads.sort(key=lambda workload: workload.resource.urn)
+    return CustodyAnalysis(tuple(workloads))
+
+
+def weakest(levels: Iterable[CustodyLevel | None]) -> CustodyLevel | None:
+    """The weakest of several candidate levels; ``None`` if any is unknown."""
+    collected = list(levels)
+    if not collected or any(level is None for level in collected):
+        return None
+    return min(level for level in collected if level is not None)

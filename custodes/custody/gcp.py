@@ -1,0 +1,199 @@
+"""GCP custody: Confidential VMs (SEV, SEV-SNP, TDX), CMEK keys and Confidential Space.
+
+Facts (``shared/reference/confidential-cloud-facts.md``, checked against
+pulumi-gcp 10: ``compute.InstanceConfidentialInstanceConfigArgs.confidential_instance_type``
+/ ``enable_confidential_compute``, ``InstanceBootDiskArgs.{kms_key_self_link,
+disk_encryption_key_raw, disk_encryption_key_rsa, source}``, the same on
+``InstanceAttachedDiskArgs``, ``DiskDiskEncryptionKeyArgs.{kms_key_self_link, raw_key,
+rsa_encrypted_key}``, ``kms.CryptoKeyVersionTemplateArgs.protection_level``):
+
+* a disk with no ``kmsKeySelfLink`` uses a Google-managed key;
+* ``protectionLevel`` ``SOFTWARE`` (the default) is customer-kms, ``HSM``
+  customer-hsm, ``EXTERNAL``/``EXTERNAL_VPC`` customer-external;
+* a key is released to attested code only through a workload identity pool
+  whose provider trusts ``https://confidentialcomputing.googleapis.com/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
+from custodes.model import UNKNOWN, Graph, Resource
+
+INSTANCE = "gcp:compute/instance:Instance"
+INSTANCE_TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate"
+DISK = "gcp:compute/disk:Disk"
+CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
+CRYPTO_KEY_IAM_MEMBER = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
+CRYPTO_KEY_IAM_BINDING = "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding"
+WORKLOAD_IDENTITY_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
+WORKLOAD_IDENTITY_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
+CLUSTER = "gcp:container/cluster:Cluster"
+NODE_POOL = "gcp:container/nodePool:NodePool"
+
+CONFIDENTIAL_SPACE_ISSUER = "https://confidentialcomputing.googleapis.com"
+WORKLOAD_TYPES = (INSTANCE, INSTANCE_TEMPLATE)
+_TECHNOLOGIES = {"SEV": "sev", "SEV_SNP": "sev-snp", "TDX": "tdx"}
+_FOUNDERS = {"sev": "AMD", "sev-snp": "AMD", "tdx": "Intel"}
+_LEVELS = {
+    "SOFTWARE": CustodyLevel.CUSTOMER_KMS,
+    "HSM": CustodyLevel.CUSTOMER_HSM,
+    "EXTERNAL": CustodyLevel.CUSTOMER_EXTERNAL,
+    "EXTERNAL_VPC": CustodyLevel.CUSTOMER_EXTERNAL,
+}
+
+
+def confidential_technology(resource: Resource) -> str | None:
+    """``sev``, ``sev-snp`` or ``tdx``; ``unknown`` when unknown; ``None`` when not confidential."""
+    kind = resource.get("confidentialInstanceConfig.confidentialInstanceType")
+    if kind is UNKNOWN:
+        return "unknown"
+    if isinstance(kind, str) and kind:
+        return _TECHNOLOGIES.get(kind.upper(), kind.lower())
+    legacy = resource.get("confidentialInstanceConfig.enableConfidentialCompute")
+    if legacy is UNKNOWN:
+        return "unknown"
+    return "sev" if legacy is True else None
+
+
+def key_custody(key: Resource) -> tuple[CustodyLevel | None, str]:
+    """The custody level of a Cloud KMS crypto key of the stack."""
+    level = key.get("versionTemplate.protectionLevel")
+    if level is UNKNOWN:
+        return None, f"the protection level of {key.name} is unknown"
+    label = level.upper() if isinstance(level, str) else "SOFTWARE"
+    resolved = _LEVELS.get(label)
+    if resolved is None:
+        return None, f"{key.name} has an unrecognised protection level {label}"
+    return resolved, f"{label} key {key.name}"
+
+
+def kms_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody:
+    """The custody of the CMEK at ``path`` of ``owner``."""
+    if value is None or value == "":
+        return KeyCustody(path, CustodyLevel.PROVIDER, "no kmsKeySelfLink: a Google-managed key")
+    reference = graph.reference(owner, path, value, (CRYPTO_KEY,))
+    if reference.state == "resolved":
+        results = [key_custody(key) for key in reference.candidates]
+        key = reference.target
+        return KeyCustody(
+            path,
+            weakest(level for level, _ in results),
+            "; ".join(sorted({note for _, note in results})),
+            key,
+            confidential_space_bound(graph, key) if key is not None else None,
+        )
+    if reference.state == "external":
+        return KeyCustody(path, None, f"key {value} is outside the stack; its custody cannot be "
+                          "told", None, None)
+    return KeyCustody(path, None, "the key is an unknown value that no resource of the stack "
+                      "accounts for", None, None)
+
+
+def _disk_keys(graph: Graph, owner: Resource, path: str, disk: Any) -> Iterator[KeyCustody]:
+    if disk is UNKNOWN:
+        yield KeyCustody(path, None, "the disk settings are unknown", None, None)
+        return
+    if not isinstance(disk, Mapping):
+        disk = {}
+    if disk.get("diskEncryptionKeyRaw") or disk.get("diskEncryptionKeyRsa"):
+        yield KeyCustody(f"{path}.diskEncryptionKeyRaw", CustodyLevel.CUSTOMER_KMS,
+                         "customer-supplied raw key (it passes through the stack's state)")
+        return
+    key_path = f"{path}.kmsKeySelfLink"
+    if disk.get("kmsKeySelfLink") in (None, "") and disk.get("source") not in (None, ""):
+        # An existing disk: its own encryption key decides.
+        source = graph.reference(owner, f"{path}.source", disk.get("source"), (DISK,))
+        if source.target is not None:
+            yield kms_key(graph, source.target, "diskEncryptionKey.kmsKeySelfLink",
+                          source.target.get("diskEncryptionKey.kmsKeySelfLink"))
+            return
+    yield kms_key(graph, owner, key_path, disk.get("kmsKeySelfLink"))
+
+
+def _workload_keys(graph: Graph, resource: Resource) -> Iterator[KeyCustody]:
+    if resource.type == INSTANCE:
+        yield from _disk_keys(graph, resource, "bootDisk", resource.get("bootDisk"))
+        for path, disk in resource.values("attachedDisks[]"):
+            yield from _disk_keys(graph, resource, path, disk)
+        return
+    for path, disk in resource.values("disks[]"):
+        if disk is UNKNOWN or not isinstance(disk, Mapping):
+            yield KeyCustody(path, None, "the disk settings are unknown", None, None)
+            continue
+        key_path = f"{path}.diskEncryptionKey.kmsKeySelfLink"
+        encryption = disk.get("diskEncryptionKey")
+        if isinstance(encryption, Mapping):
+            value = encryption.get("kmsKeySelfLink")
+        else:
+            value = UNKNOWN if encryption is UNKNOWN else None
+        yield kms_key(graph, resource, key_path, value)
+
+
+def confidential_space_providers(graph: Graph) -> list[Resource]:
+    """The workload identity pool providers that trust Confidential Space attestations."""
+    providers = []
+    for provider in graph.of_type(WORKLOAD_IDENTITY_POOL_PROVIDER):
+        issuer = provider.get("oidc.issuerUri")
+        if isinstance(issuer, str) and issuer.rstrip("/") == CONFIDENTIAL_SPACE_ISSUER:
+            providers.append(provider)
+    return providers
+
+
+def confidential_space_bound(graph: Graph, key: Resource) -> bool:
+    """Whether ``key`` is granted to a Confidential Space workload identity pool."""
+    pools = {
+        provider.get("workloadIdentityPoolId")
+        for provider in confidential_space_providers(graph)
+    }
+    pools.discard(None)
+    if not pools:
+        return False
+    pool_resources = [
+        pool for pool in graph.of_type(WORKLOAD_IDENTITY_POOL)
+        if pool.get("workloadIdentityPoolId") in pools
+    ]
+    for grant in graph.of_type(CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING):
+        target = graph.reference(grant, "cryptoKeyId", grant.get("cryptoKeyId"), (CRYPTO_KEY,))
+        if key not in target.candidates:
+            continue
+        members = [grant.get("member")] if grant.type == CRYPTO_KEY_IAM_MEMBER else (
+            grant.get("members") if isinstance(grant.get("members"), list) else [UNKNOWN]
+        )
+        for member in members:
+            if member is UNKNOWN:
+                field = "member" if grant.type == CRYPTO_KEY_IAM_MEMBER else "members"
+                reference = graph.reference(grant, field, UNKNOWN, (WORKLOAD_IDENTITY_POOL,))
+                if any(pool in pool_resources for pool in reference.candidates):
+                    return True
+            elif isinstance(member, str) and any(
+                f"workloadIdentityPools/{pool}/" in member or member.endswith(
+                    f"workloadIdentityPools/{pool}")
+                for pool in pools if isinstance(pool, str)
+            ):
+                return True
+    return False
+
+
+def workloads(graph: Graph) -> Iterator[Workload]:
+    """Every confidential instance and instance template of the stack."""
+    space = bool(confidential_space_providers(graph))
+    for resource in graph.of_type(*WORKLOAD_TYPES):
+        technology = confidential_technology(resource)
+        if technology is None:
+            continue
+        keys = tuple(_workload_keys(graph, resource))
+        bound = any(key.attestation_bound for key in keys)
+        yield Workload(
+            resource=resource,
+            cloud="gcp",
+            provider="Google",
+            technologies=(technology,),
+            founders=(_FOUNDERS.get(technology, "unknown"),),
+            keys=keys,
+            attestation_policy="customer" if bound else "unassigned",
+            # Google's attestation verifier checks Confidential Space tokens.
+            attestation_verifier="provider" if (bound or space) else "unassigned",
+        )

@@ -1,0 +1,201 @@
+"""The resource graph: every resource of a stack, indexed once, with references resolved.
+
+A confidential instance names its key by a string — an ARN, a key id, a GCP
+self link, an Azure resource id or key URL — or, in a preview, by an unknown
+value computed from another resource. :meth:`Graph.reference` follows either
+to the resource in the same stack: by identifier match first, then through the
+input's property dependencies. Every index is built once in ``__init__``;
+look-ups are O(1) in the size of the stack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from custodes.errors import InputError
+from custodes.model.resource import UNKNOWN, Resource, Secret
+
+ReferenceState = Literal["absent", "resolved", "external", "unknown"]
+
+# Outputs that identify a resource when another resource refers to it.
+_IDENTIFIER_OUTPUTS = (
+    "arn",
+    "id",
+    "keyId",
+    "selfLink",
+    "keyUri",
+    "keyUriWithVersion",
+    "attestUri",
+    "uniqueId",
+)
+_GCP_PREFIX = re.compile(r"^https://[a-z0-9.-]+\.googleapis\.com/(?:compute/)?(?:v1|beta)/")
+_GCP_KEY_VERSION = re.compile(r"/cryptoKeyVersions/[^/]+$")
+_AZURE_KEY_URL = re.compile(r"^(https://[^/]+/keys/[^/]+)(?:/[^/]*)?$", re.IGNORECASE)
+
+
+def normalise_identifier(value: str) -> str:
+    """The form two spellings of one identifier share.
+
+    GCP self links lose their API prefix and key version; Azure resource ids
+    and key URLs are case-insensitive and lose the key version.
+    """
+    text = value.strip()
+    text = _GCP_PREFIX.sub("", text)
+    text = _GCP_KEY_VERSION.sub("", text)
+    if text.startswith("/subscriptions/") or ".vault.azure.net" in text.lower() or (
+        ".managedhsm.azure.net" in text.lower()
+    ):
+        match = _AZURE_KEY_URL.match(text)
+        if match:
+            text = match.group(1)
+        return text.lower().rstrip("/")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What a property that names another resource points at.
+
+    ``state`` is ``absent`` (no value), ``resolved`` (one or more resources of
+    the stack: ``candidates``), ``external`` (a literal identifier of
+    something outside the stack: ``value``) or ``unknown`` (an unknown value
+    that the graph could not pin to a resource of the expected type).
+    """
+
+    path: str
+    value: Any
+    state: ReferenceState
+    candidates: tuple[Resource, ...] = ()
+
+    @property
+    def target(self) -> Resource | None:
+        """The resource referred to when exactly one fits."""
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
+class Graph:
+    """All resources of one stack, with parent/child, type and identifier indexes."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self._by_urn: dict[str, Resource] = {}
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        self._children: dict[str, list[Resource]] = defaultdict(list)
+        self._by_identifier: dict[str, list[Resource]] = defaultdict(list)
+        for resource in resources:
+            if resource.urn in self._by_urn:
+                raise InputError(f"duplicate resource URN {resource.urn}")
+            self._by_urn[resource.urn] = resource
+            self._by_type[resource.type].append(resource)
+            if resource.parent:
+                self._children[resource.parent].append(resource)
+            for identifier in _identifiers(resource):
+                bucket = self._by_identifier[identifier]
+                if resource not in bucket:
+                    bucket.append(resource)
+
+    def __len__(self) -> int:
+        return len(self._by_urn)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._by_urn.values())
+
+    def __contains__(self, urn: object) -> bool:
+        return urn in self._by_urn
+
+    def get(self, urn: str | None) -> Resource | None:
+        """The resource with this URN, or ``None``."""
+        return self._by_urn.get(urn) if urn else None
+
+    def of_type(self, *types: str) -> list[Resource]:
+        """Every resource of the given type tokens, in input order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        return [resource for token in types for resource in self._by_type.get(token, ())]
+
+    def children(self, urn: str) -> list[Resource]:
+        """The resources whose parent is ``urn``."""
+        return list(self._children.get(urn, ()))
+
+    def ancestors(self, resource: Resource) -> Iterator[Resource]:
+        """Parent, grandparent …; stops at a dangling parent or a cycle."""
+        seen = {resource.urn}
+        current = self.get(resource.parent)
+        while current is not None and current.urn not in seen:
+            yield current
+            seen.add(current.urn)
+            current = self.get(current.parent)
+
+    def find(self, identifier: str, types: Iterable[str] | None = None) -> list[Resource]:
+        """Resources of the stack that ``identifier`` names (ARN, id, self link, URL, URN)."""
+        if identifier in self._by_urn:
+            found = [self._by_urn[identifier]]
+        else:
+            found = self._by_identifier.get(normalise_identifier(identifier), [])
+        if types is None:
+            return list(found)
+        wanted = set(types)
+        return [resource for resource in found if resource.type in wanted]
+
+    def reference(
+        self, resource: Resource, path: str, value: Any, types: Iterable[str]
+    ) -> Reference:
+        """Follow ``value``, read at ``path`` of ``resource``, to a resource of ``types``.
+
+        A string is matched against the identifiers of the stack's resources.
+        An unknown value is pinned through the property dependencies of the
+        path's top-level input (or, when the source recorded none, the
+        resource's dependencies) to the resources of the expected types.
+        """
+        wanted = tuple(types)
+        if value is None or value == "":
+            return Reference(path, value, "absent")
+        if isinstance(value, Secret):
+            value = value.reveal()
+            if value is None:
+                return Reference(path, UNKNOWN, "unknown")
+        if isinstance(value, str):
+            found = self.find(value, wanted)
+            if found:
+                return Reference(path, value, "resolved", tuple(found))
+            return Reference(path, value, "external")
+        if value is UNKNOWN:
+            candidates = self._dependency_candidates(resource, path, wanted)
+            if candidates:
+                return Reference(path, value, "resolved", candidates)
+            return Reference(path, value, "unknown")
+        # A number, list or object where an identifier was expected: nothing to follow.
+        return Reference(path, value, "external")
+
+    def _dependency_candidates(
+        self, resource: Resource, path: str, types: tuple[str, ...]
+    ) -> tuple[Resource, ...]:
+        top = path.split(".", 1)[0].split("[", 1)[0]
+        if resource.property_dependencies:
+            urns: Iterable[str] = resource.property_dependencies.get(top, ())
+        else:
+            urns = resource.dependencies
+        wanted = set(types)
+        found: list[Resource] = []
+        for urn in urns:
+            dependency = self.get(urn)
+            if dependency is not None and dependency.type in wanted and dependency not in found:
+                found.append(dependency)
+        return tuple(found)
+
+
+def _identifiers(resource: Resource) -> Iterator[str]:
+    if resource.id:
+        yield normalise_identifier(resource.id)
+    for name in _IDENTIFIER_OUTPUTS:
+        value = resource.outputs.get(name) if isinstance(resource.outputs, Mapping) else None
+        if isinstance(value, str) and value:
+            yield normalise_identifier(value)
+    # An alias is named by its own name (`alias/…`) as well as its ARN.
+    if resource.type == "aws:kms/alias:Alias":
+        name = resource.props.get("name") or resource.outputs.get("name")
+        if isinstance(name, str) and name:
+            yield name
