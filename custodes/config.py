@@ -1,0 +1,131 @@
+"""Profiles and configuration: which rules run, at what enforcement, with what settings.
+
+Configuration files take the format of ``pulumi … --policy-pack-config``: a JSON
+(or YAML) object whose keys are rule ids — or ``all`` — and whose values are an
+enforcement level or an object with ``enforcementLevel`` and the rule's own
+properties. Every entry is validated with ``jsonschema`` against the rule's
+schema; an unknown rule id or a bad value is an :class:`~custodes.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+
+from custodes.errors import InputError
+from custodes.rules.registry import ENFORCEMENTS, Enforcement, Rule, catalogue
+
+Profile = Literal["default", "strict"]
+PROFILES: tuple[Profile, ...] = ("default", "strict")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective enforcement and configuration of every rule for one run."""
+
+    profile: Profile = "default"
+    enforcement: Mapping[str, Enforcement] = field(default_factory=dict)
+    rule_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    remediate: frozenset[str] = frozenset()
+
+    @property
+    def unresolved_enforcement(self) -> Enforcement:
+        """Unknown is not compliant: in the strict profile it blocks like a violation."""
+        return "mandatory" if self.profile == "strict" else "advisory"
+
+    def level(self, rule: Rule) -> Enforcement:
+        """The enforcement of ``rule`` in this run."""
+        return self.enforcement.get(rule.id, rule.enforcement)
+
+    def config(self, rule: Rule) -> Mapping[str, Any]:
+        """The configuration of ``rule`` in this run (defaults filled in)."""
+        return self.rule_config.get(rule.id, rule.defaults)
+
+
+def profile_levels(profile: Profile, rules: Mapping[str, Rule]) -> dict[str, Enforcement]:
+    """The enforcement of every rule in a profile."""
+    if profile == "strict":
+        return {rule_id: rule.strict_enforcement for rule_id, rule in rules.items()}
+    return {rule_id: rule.enforcement for rule_id, rule in rules.items()}
+
+
+def strict_policy_pack_config() -> dict[str, Any]:
+    """The ``--policy-pack-config`` document that turns on the strict profile."""
+    return {
+        rule_id: {"enforcementLevel": level}
+        for rule_id, level in profile_levels("strict", catalogue()).items()
+    }
+
+
+def read_config_file(path: str) -> Mapping[str, Any]:
+    """Read a policy-pack configuration file (JSON or YAML)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such configuration file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+    try:
+        document = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError):
+        raise InputError(f"{path}: not valid {'JSON' if file.suffix == '.json' else 'YAML'}") \
+            from None
+    if document is None:
+        return {}
+    if not isinstance(document, Mapping):
+        raise InputError(f"{path}: the configuration must be an object of rule ids")
+    return document
+
+
+def build_settings(
+    profile: str = "default",
+    document: Mapping[str, Any] | None = None,
+    where: str = "configuration",
+) -> Settings:
+    """Settings from a profile name and an optional policy-pack configuration document."""
+    if profile not in PROFILES:
+        raise InputError(f"unknown profile {profile!r} (choose {' or '.join(PROFILES)})")
+    rules = catalogue()
+    levels = profile_levels(profile, rules)  # type: ignore[arg-type]
+    configs: dict[str, dict[str, Any]] = {rule_id: rule.defaults for rule_id, rule in
+                                          rules.items()}
+    remediate: set[str] = set()
+    document = document or {}
+    entries = dict(document)
+    if "all" in entries:
+        everything = entries.pop("all")
+        level = everything.get("enforcementLevel") if isinstance(everything, Mapping) \
+            else everything
+        if level not in (*ENFORCEMENTS, "remediate"):
+            raise InputError(f"{where}: 'all' must be one of {', '.join(ENFORCEMENTS)}")
+        for rule_id in levels:
+            levels[rule_id] = "mandatory" if level == "remediate" else level
+    for rule_id, entry in sorted(entries.items()):
+        rule = rules.get(str(rule_id))
+        if rule is None:
+            raise InputError(f"{where}: unknown rule id {rule_id!r} (see `custodes rules`)")
+        if isinstance(entry, str):
+            entry = {"enforcementLevel": entry}
+        try:
+            jsonschema.validate(entry, rule.config_schema)
+        except jsonschema.ValidationError as error:
+            location = ".".join(str(part) for part in error.absolute_path) or "entry"
+            raise InputError(f"{where}: {rule_id}: {location}: {error.message}") from None
+        level = entry.get("enforcementLevel")
+        if level == "remediate":
+            if rule.remediate is None:
+                raise InputError(f"{where}: {rule_id} has no automatic remediation")
+            remediate.add(rule.id)
+            level = "mandatory"
+        if level is not None:
+            levels[rule.id] = level
+        configs[rule.id] = {**configs[rule.id],
+                            **{k: v for k, v in entry.items() if k != "enforcementLevel"}}
+    return Settings(profile, levels, configs, frozenset(remediate))  # type: ignore[arg-type]

@@ -1,0 +1,86 @@
+"""The shared-responsibility matrix of a stack: who holds each duty, per workload.
+
+Rows are the duties only the customer may hold in a confidential deployment
+(key custody, attestation policy, attestation verification, firmware/TCB,
+monitoring); columns are the parties (provider, founder, customer) plus
+``unassigned`` for a duty nobody in the stack holds and ``unresolved`` for one
+the stack does not tell. Each cell lists the URNs of the workloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from custodes.custody import CustodyAnalysis, CustodyLevel, Workload
+
+DUTIES = (
+    "key-custody",
+    "attestation-policy",
+    "attestation-verification",
+    "firmware-tcb",
+    "monitoring",
+)
+Holder = Literal["provider", "founder", "customer", "unassigned", "unresolved"]
+HOLDERS: tuple[Holder, ...] = ("provider", "founder", "customer", "unassigned", "unresolved")
+
+
+def holders(workload: Workload) -> dict[str, Holder]:
+    """Who holds each duty for one workload."""
+    levels = [key.level for key in workload.keys]
+    custody: Holder
+    if not levels:
+        custody = "unresolved"
+    elif any(level is CustodyLevel.PROVIDER for level in levels):
+        custody = "provider"
+    elif any(level is None for level in levels):
+        custody = "unresolved"
+    else:
+        custody = "customer"
+    return {
+        "key-custody": custody,
+        "attestation-policy": workload.attestation_policy,
+        "attestation-verification": workload.attestation_verifier,
+        # The founder ships the firmware and its TCB fixes; a floor would be the
+        # customer's, and no cloud API declares one.
+        "firmware-tcb": "founder",
+        # Only the customer can watch for drift from what it declared (custodes audit).
+        "monitoring": "customer",
+    }
+
+
+def matrix(analysis: CustodyAnalysis) -> list[dict[str, Any]]:
+    """The matrix as JSON-ready rows, one per duty, cells sorted by URN."""
+    rows: list[dict[str, Any]] = []
+    held = [(workload.resource.urn, holders(workload)) for workload in analysis]
+    for duty in DUTIES:
+        row: dict[str, Any] = {"duty": duty}
+        for holder in HOLDERS:
+            row[holder] = sorted(urn for urn, duties in held if duties[duty] == holder)
+        rows.append(row)
+    return rows
+
+
+def workload_summary(workload: Workload) -> dict[str, Any]:
+    """One workload's custody picture as a JSON-ready object."""
+    return {
+        "urn": workload.resource.urn,
+        "type": workload.resource.type,
+        "name": workload.resource.name,
+        "cloud": workload.cloud,
+        "provider": workload.provider,
+        "technologies": list(workload.technologies),
+        "founders": list(workload.founders),
+        "attestation_policy": workload.attestation_policy,
+        "attestation_verifier": workload.attestation_verifier,
+        "keys": [
+            {
+                "path": key.path,
+                "custody": key.label,
+                "key": key.key.urn if key.key is not None else None,
+                "attestation_bound": key.attestation_bound,
+                "note": key.note,
+            }
+            for key in workload.keys
+        ],
+        "duties": holders(workload),
+    }

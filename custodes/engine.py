@@ -1,0 +1,159 @@
+"""The engine: run the rule catalogue over a graph and collect a :class:`Report`.
+
+``evaluate(graph, settings)`` is the one place where rules meet resources.
+Findings come out sorted by (URN, rule id, message), so the same input gives
+the same report, byte for byte, in every format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import custodes
+from custodes.config import Settings
+from custodes.custody import CustodyAnalysis
+from custodes.custody.responsibility import matrix, workload_summary
+from custodes.errors import CustodesError
+from custodes.model import Graph, Resource, SourcePosition, UnknownValueError
+from custodes.rules.registry import (
+    Context,
+    Enforcement,
+    Rule,
+    Severity,
+    Unresolved,
+    catalogue,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's verdict on one resource."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    enforcement: Enforcement
+    urn: str
+    type: str
+    name: str
+    message: str
+    remediation: str
+    unresolved: bool = False
+    waived: bool = False
+    waiver_reason: str | None = None
+    source_position: SourcePosition | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        """(URN, rule id, message): the order of every report."""
+        return (self.urn, self.rule_id, self.message)
+
+    @property
+    def blocking(self) -> bool:
+        """A mandatory finding that no waiver covers."""
+        return self.enforcement == "mandatory" and not self.waived
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one run found: findings, workloads and the responsibility matrix."""
+
+    findings: tuple[Finding, ...]
+    resources: int
+    profile: str
+    custody: CustodyAnalysis
+    tool_version: str = custodes.__version__
+    extra_findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def responsibility(self) -> list[dict[str, Any]]:
+        """The stack's responsibility matrix (see :mod:`custodes.custody.responsibility`)."""
+        return matrix(self.custody)
+
+    @property
+    def workloads(self) -> list[dict[str, Any]]:
+        """Each confidential workload's custody picture."""
+        return [workload_summary(workload) for workload in self.custody]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Counts for the report's summary line."""
+        return {
+            "resources": self.resources,
+            "mandatory": sum(1 for f in self.findings if f.blocking),
+            "advisory": sum(1 for f in self.findings
+                            if f.enforcement == "advisory" and not f.waived),
+            "waived": sum(1 for f in self.findings if f.waived),
+            "unresolved": sum(1 for f in self.findings if f.unresolved),
+        }
+
+    @property
+    def passed(self) -> bool:
+        """True when no unwaived mandatory finding remains."""
+        return not any(finding.blocking for finding in self.findings)
+
+    def with_findings(self, findings: Iterable[Finding]) -> Report:
+        """The same report with other findings (sorted again)."""
+        return replace(self, findings=tuple(sorted(findings, key=lambda f: f.sort_key)))
+
+
+def _finding(rule: Rule, level: Enforcement, resource: Resource, message: str,
+             unresolved: bool) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        severity=rule.severity,
+        enforcement=level,
+        urn=resource.urn,
+        type=resource.type,
+        name=resource.name,
+        message=f"unresolved: {message}" if unresolved else message,
+        remediation=rule.remediation,
+        unresolved=unresolved,
+        source_position=resource.source_position,
+    )
+
+
+def run_rule(rule: Rule, resource: Resource, context: Context) -> list[tuple[Resource, str, bool]]:
+    """The (resource, message, unresolved) outcomes of one rule on one resource.
+
+    A rule that trips over an unknown value reports "unresolved" rather than
+    passing; any other failure is an error naming the rule and the resource.
+    """
+    try:
+        outcomes = list(rule.run(resource, context))
+    except UnknownValueError:
+        return [(resource, "a value this rule needs is unknown", True)]
+    except Exception as error:  # noqa: BLE001 — reported as one line, never a traceback
+        raise CustodesError(
+            f"rule {rule.id} failed on {resource.urn}: {type(error).__name__}"
+        ) from error
+    return [
+        (outcome.resource or resource, outcome.message, isinstance(outcome, Unresolved))
+        for outcome in outcomes
+    ]
+
+
+def evaluate(graph: Graph, settings: Settings | None = None) -> Report:
+    """Run every enabled rule of the catalogue over ``graph``."""
+    settings = settings or Settings()
+    context = Context(graph)
+    findings: dict[tuple[str, str, str], Finding] = {}
+    for rule in catalogue().values():
+        level = settings.level(rule)
+        if level == "disabled":
+            continue
+        rule_context = context.with_config(settings.config(rule))
+        for resource in graph.of_type(*rule.types):
+            for target, message, unresolved in run_rule(rule, resource, rule_context):
+                finding = _finding(
+                    rule,
+                    settings.unresolved_enforcement if unresolved and level == "mandatory"
+                    else ("advisory" if unresolved else level),
+                    target, message, unresolved,
+                )
+                findings.setdefault(finding.sort_key, finding)
+    ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
+    return Report(ordered, len(graph), settings.profile, context.custody)

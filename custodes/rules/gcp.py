@@ -1,0 +1,260 @@
+"""GCP rules: Confidential VMs, their CMEK keys, and Confidential Space attestation.
+
+Facts: ``shared/reference/confidential-cloud-facts.md`` (GCP section), with the
+property names checked against pulumi-gcp 10 (see :mod:`custodes.custody.gcp`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from custodes.catalog import gcp_confidential_supported, load
+from custodes.custody import gcp as facts
+from custodes.model import UNKNOWN, Resource
+from custodes.rules.common import provider_custody, set_path
+from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
+
+_IMAGE_DIGEST_PIN = re.compile(
+    r"assertion\.submods\.container\.image_digest\s*==\s*['\"]sha256:[0-9a-f]{64}['\"]"
+)
+_SWNAME = re.compile(r"assertion\.swname\s*==\s*['\"]CONFIDENTIAL_SPACE['\"]")
+_STABLE = re.compile(
+    r"['\"]STABLE['\"]\s+in\s+assertion\.submods\.confidential_space\.support_attributes"
+)
+_NOT_DEBUG = re.compile(r"assertion\.dbgstat\s*==\s*['\"]disabled-since-boot['\"]")
+_DEBUG_IMAGE = "confidential-space-debug"
+
+
+@rule(
+    id="gcp-compute-confidential-require-customer-key",
+    title="Confidential VM disks are encrypted with a customer key",
+    severity="critical",
+    enforcement="mandatory",
+    types=facts.WORKLOAD_TYPES,
+    rationale="""A Confidential VM keeps Google out of its memory, but a disk without a
+        Cloud KMS key is encrypted with a Google-managed key: Google holds custody of
+        the data at rest.""",
+    remediation="""Set bootDisk.kmsKeySelfLink (and every attached disk's key) to a Cloud
+        KMS key with protection level HSM or EXTERNAL (custodes.gcp.ConfidentialInstance
+        does this).""",
+)
+def confidential_customer_key(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """Every disk of a confidential instance or template has a customer key."""
+    yield from provider_custody(resource, context)
+
+
+@rule(
+    id="gcp-compute-confidential-disallow-raw-disk-key",
+    title="No raw disk encryption key passes through the stack's state",
+    severity="critical",
+    enforcement="mandatory",
+    types=(facts.INSTANCE, facts.DISK),
+    rationale="""A customer-supplied key given as diskEncryptionKeyRaw or
+        diskEncryptionKeyRsa is stored in the Pulumi state: whoever reads the state
+        can decrypt the confidential workload's disks.""",
+    remediation="Use a Cloud KMS key (kmsKeySelfLink) instead of a raw or RSA-wrapped key.",
+)
+def raw_disk_key(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """A confidential instance, or a disk one uses, carries no raw key."""
+    if resource.type == facts.INSTANCE:
+        if facts.confidential_technology(resource) is None:
+            return
+        disks = [("bootDisk", resource.get("bootDisk")), *resource.values("attachedDisks[]")]
+        for path, disk in disks:
+            if isinstance(disk, Mapping):
+                for field in ("diskEncryptionKeyRaw", "diskEncryptionKeyRsa"):
+                    if disk.get(field) not in (None, ""):
+                        yield Violation(f"{path}.{field} puts the disk key in the stack's state")
+        return
+    if not _used_by_confidential_instance(resource, context):
+        return
+    for field in ("rawKey", "rsaEncryptedKey"):
+        if resource.get(f"diskEncryptionKey.{field}") not in (None, ""):
+            yield Violation(f"diskEncryptionKey.{field} puts the disk key in the stack's state")
+
+
+def _used_by_confidential_instance(disk: Resource, context: Context) -> bool:
+    for workload in context.custody:
+        if workload.resource.type != facts.INSTANCE:
+            continue
+        instance = workload.resource
+        sources = [("bootDisk.source", instance.get("bootDisk.source"))]
+        sources += [(f"{path}.source", d.get("source")) for path, d in
+                    instance.values("attachedDisks[]") if isinstance(d, Mapping)]
+        for path, value in sources:
+            if disk in context.graph.reference(instance, path, value, (facts.DISK,)).candidates:
+                return True
+    return False
+
+
+def _condition_problems(condition: str) -> list[str]:
+    problems = []
+    if not _IMAGE_DIGEST_PIN.search(condition):
+        problems.append("does not pin the container image digest "
+                        "(assertion.submods.container.image_digest == 'sha256:…')")
+    if not _SWNAME.search(condition):
+        problems.append("does not require assertion.swname == 'CONFIDENTIAL_SPACE'")
+    if not (_STABLE.search(condition) or _NOT_DEBUG.search(condition)):
+        problems.append("admits the debug image (require 'STABLE' in "
+                        "assertion.submods.confidential_space.support_attributes)")
+    if "||" in condition:
+        problems.append("has an alternative (||) that can bypass the pins")
+    return problems
+
+
+@rule(
+    id="gcp-iam-confidential-space-require-image-pin",
+    title="Confidential Space releases secrets only to the pinned production image",
+    severity="critical",
+    enforcement="mandatory",
+    types=(facts.WORKLOAD_IDENTITY_POOL_PROVIDER,),
+    scope="resource",
+    rationale="""In Confidential Space the workload identity provider's attribute
+        condition is the attestation policy: it decides which attested code gets the
+        pool's grants. Without a digest pin any container gets them; without STABLE
+        support (or dbgstat) the debug image, which an operator can inspect, gets them.""",
+    remediation="""Set attributeCondition to require assertion.swname ==
+        'CONFIDENTIAL_SPACE', 'STABLE' in
+        assertion.submods.confidential_space.support_attributes and
+        assertion.submods.container.image_digest == 'sha256:<digest>' (custodes.gcp.
+        ConfidentialSpaceWorkload writes this).""",
+)
+def confidential_space_pin(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """A Confidential Space provider's attribute condition pins digest and production image."""
+    issuer = resource.get("oidc.issuerUri")
+    if issuer is UNKNOWN:
+        yield Unresolved("the provider's issuer is unknown")
+        return
+    if not isinstance(issuer, str) or issuer.rstrip("/") != facts.CONFIDENTIAL_SPACE_ISSUER:
+        return
+    condition = resource.get("attributeCondition")
+    if condition is UNKNOWN:
+        yield Unresolved("the attribute condition is unknown")
+    elif not isinstance(condition, str) or not condition.strip():
+        yield Violation("the Confidential Space provider has no attribute condition: any "
+                        "attested workload gets the pool's grants")
+    else:
+        for problem in _condition_problems(condition):
+            yield Violation(f"the attribute condition {problem}")
+
+
+@rule(
+    id="gcp-compute-confidential-space-disallow-debug-image",
+    title="Confidential Space workloads run the production image",
+    severity="high",
+    enforcement="mandatory",
+    types=facts.WORKLOAD_TYPES,
+    scope="resource",
+    rationale="""The confidential-space-debug image lets an operator into the VM; a
+        workload on it cannot keep secrets from whoever runs the platform.""",
+    remediation="Boot from image family confidential-space in project "
+                "confidential-space-images.",
+)
+def confidential_space_debug_image(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """No instance boots the ``confidential-space-debug`` image family."""
+    images = [resource.get("bootDisk.initializeParams.image")]
+    images += [d.get("sourceImage") for _, d in resource.values("disks[]")
+               if isinstance(d, Mapping)]
+    for image in images:
+        if isinstance(image, str) and _DEBUG_IMAGE in image:
+            yield Violation(f"boots the debug image {image}")
+
+
+def _technology_needs_terminate(resource: Resource) -> str | None:
+    technology = facts.confidential_technology(resource)
+    if technology in (None, "unknown"):
+        return None
+    platform = resource.get("minCpuPlatform")
+    if technology == "sev" and platform in load()["gcp"]["sev_migrate_cpu_platforms"]:
+        return None
+    return technology
+
+
+def _remediate_terminate(props: Mapping[str, Any]) -> dict[str, Any] | None:
+    return set_path(dict(props), "scheduling.onHostMaintenance", "TERMINATE")
+
+
+@rule(
+    id="gcp-compute-confidential-require-terminate-maintenance",
+    title="Confidential VMs stop, not live-migrate, on host maintenance",
+    severity="high",
+    enforcement="mandatory",
+    types=facts.WORKLOAD_TYPES,
+    scope="resource",
+    remediate=_remediate_terminate,
+    rationale="""SEV-SNP and TDX VMs (and SEV VMs below AMD Milan) cannot live-migrate:
+        with onHostMaintenance MIGRATE (the default) the confidential setting cannot
+        hold.""",
+    remediation="Set scheduling.onHostMaintenance to TERMINATE.",
+)
+def terminate_maintenance(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """``scheduling.onHostMaintenance`` is ``TERMINATE`` where live migration is impossible."""
+    technology = _technology_needs_terminate(resource)
+    if technology is None:
+        return
+    value = resource.get("scheduling.onHostMaintenance")
+    if value is UNKNOWN:
+        yield Unresolved("onHostMaintenance is unknown")
+    elif value != "TERMINATE":
+        yield Violation(f"{technology.upper()} needs onHostMaintenance TERMINATE, not "
+                        f"{value or 'MIGRATE (the default)'}")
+
+
+@rule(
+    id="gcp-compute-confidential-require-supported-machine",
+    title="Confidential VMs use a machine type and CPU platform that offer the technology",
+    severity="high",
+    enforcement="mandatory",
+    types=facts.WORKLOAD_TYPES,
+    scope="resource",
+    rationale="""SEV runs on N2D, C2D, C3D and C4D; SEV-SNP on N2D with AMD Milan; TDX on
+        C3 (and a3-highgpu-1g). Elsewhere the instance is not created, or not
+        confidential.""",
+    remediation="Pick a machine series that offers the technology and, for SEV-SNP, set "
+                "minCpuPlatform to AMD Milan.",
+)
+def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """The machine type offers the requested confidential technology."""
+    technology = facts.confidential_technology(resource)
+    if technology is None:
+        return
+    if technology == "unknown":
+        yield Unresolved("the confidential instance type is unknown")
+        return
+    machine = resource.get("machineType")
+    if machine is UNKNOWN:
+        yield Unresolved("the machine type is unknown")
+    elif isinstance(machine, str) and not gcp_confidential_supported(machine, technology):
+        yield Violation(f"{machine} does not offer {technology.upper()}")
+    if technology == "sev-snp":
+        platform = resource.get("minCpuPlatform")
+        wanted = load()["gcp"]["sev_snp_min_cpu_platform"]
+        if platform is not UNKNOWN and platform != wanted:
+            yield Violation(f"SEV-SNP needs minCpuPlatform {wanted!r}, not {platform!r}")
+
+
+@rule(
+    id="gcp-gke-confidential-nodes-require-customer-key",
+    title="GKE confidential nodes boot from customer-keyed disks",
+    severity="high",
+    enforcement="advisory",
+    strict="mandatory",
+    types=(facts.CLUSTER, facts.NODE_POOL),
+    scope="resource",
+    rationale="""Confidential GKE nodes isolate memory, but their boot disks are
+        Google-keyed unless nodeConfig.bootDiskKmsKey names a customer key: PaaS enclave
+        secrets managed by the provider.""",
+    remediation="Set nodeConfig.bootDiskKmsKey to a Cloud KMS key (HSM or EXTERNAL).",
+)
+def gke_confidential_nodes(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """Confidential nodes declare ``nodeConfig.bootDiskKmsKey``."""
+    enabled = resource.get("confidentialNodes.enabled")
+    if enabled is None:
+        enabled = resource.get("nodeConfig.confidentialNodes.enabled")
+    if enabled is not True:
+        return
+    key = resource.get("nodeConfig.bootDiskKmsKey")
+    if key in (None, ""):
+        yield Violation("confidential nodes with Google-keyed boot disks")

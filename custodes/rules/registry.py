@@ -1,0 +1,177 @@
+"""The rule catalogue: every rule with its metadata, registered by id in one place.
+
+A rule is a small pure function of (resource, context) that yields
+:class:`Violation` or :class:`Unresolved` items; its metadata — stable
+kebab-case id, title, severity, default enforcement, rationale, remediation
+and JSON Schema for its configuration — sits in the :func:`rule` decorator
+right above it. Rules never parse input formats and never know where a
+resource came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+from custodes.custody import CustodyAnalysis, analyse
+from custodes.model import Graph, Resource
+
+Severity = Literal["low", "medium", "high", "critical"]
+Enforcement = Literal["advisory", "mandatory", "disabled"]
+Scope = Literal["resource", "stack"]
+
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
+ENFORCEMENTS: tuple[Enforcement, ...] = ("advisory", "mandatory", "disabled")
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule found wrong with a resource."""
+
+    message: str
+    resource: Resource | None = None  # another resource the finding belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A rule could not decide: a value it needs is unknown and the graph cannot pin it."""
+
+    message: str
+    resource: Resource | None = None
+
+
+Outcome = Violation | Unresolved
+
+
+class Context:
+    """What a rule may read besides its resource: the graph, its configuration, custody."""
+
+    def __init__(self, graph: Graph, config: Mapping[str, Any] | None = None) -> None:
+        self.graph = graph
+        self.config: Mapping[str, Any] = config or {}
+
+    @cached_property
+    def custody(self) -> CustodyAnalysis:
+        """The custody analysis of the graph, computed once on first use."""
+        return analyse(self.graph)
+
+    def with_config(self, config: Mapping[str, Any]) -> Context:
+        """The same graph and custody analysis, seen with another rule's configuration."""
+        other = Context.__new__(Context)
+        other.graph = self.graph
+        other.config = config
+        if "custody" in self.__dict__:
+            other.__dict__["custody"] = self.__dict__["custody"]
+        else:
+            # Share one analysis between every rule of a run.
+            other.__dict__["custody"] = self.custody
+        return other
+
+
+Check = Callable[[Resource, Context], Iterable[Outcome]]
+Remediate = Callable[[Mapping[str, Any]], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalogue and its metadata."""
+
+    id: str
+    title: str
+    severity: Severity
+    enforcement: Enforcement
+    strict_enforcement: Enforcement
+    rationale: str
+    remediation: str
+    types: tuple[str, ...]
+    scope: Scope
+    cloud: str
+    config_properties: Mapping[str, Any]
+    check: Check
+    remediate: Remediate | None = None
+    description: str = field(default="")
+
+    @property
+    def config_schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule's entry in a policy-pack configuration file."""
+        return {
+            "type": "object",
+            "properties": {
+                "enforcementLevel": {"enum": [*ENFORCEMENTS, "remediate"]},
+                **self.config_properties,
+            },
+            "additionalProperties": False,
+        }
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The default value of each configuration property."""
+        return {
+            name: schema["default"]
+            for name, schema in self.config_properties.items()
+            if isinstance(schema, Mapping) and "default" in schema
+        }
+
+    def run(self, resource: Resource, context: Context) -> Iterator[Outcome]:
+        """The outcomes of this rule on one resource."""
+        yield from self.check(resource, context)
+
+
+_CATALOGUE: dict[str, Rule] = {}
+
+
+def rule(
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    enforcement: Enforcement,
+    rationale: str,
+    remediation: str,
+    types: Iterable[str],
+    scope: Scope = "stack",
+    strict: Enforcement | None = None,
+    config: Mapping[str, Any] | None = None,
+    remediate: Remediate | None = None,
+) -> Callable[[Check], Check]:
+    """Register the decorated check in the catalogue under ``id``.
+
+    ``scope="resource"`` declares that the check reads nothing but the resource
+    itself (the CrossGuard pack runs it as a resource policy); ``"stack"``
+    rules read the graph or the custody analysis. ``strict`` is the enforcement
+    in the ``strict`` profile (default: the same as ``enforcement``).
+    """
+
+    def register(check: Check) -> Check:
+        if id in _CATALOGUE:
+            raise ValueError(f"rule id {id} is registered twice")
+        module = check.__module__.rsplit(".", 1)[-1]
+        _CATALOGUE[id] = Rule(
+            id=id,
+            title=title,
+            severity=severity,
+            enforcement=enforcement,
+            strict_enforcement=strict or enforcement,
+            rationale=" ".join(rationale.split()),
+            remediation=" ".join(remediation.split()),
+            types=tuple(types),
+            scope=scope,
+            cloud=module if module in ("aws", "azure", "gcp") else "any",
+            config_properties=dict(config or {}),
+            check=check,
+            remediate=remediate,
+            description=" ".join((check.__doc__ or title).split()),
+        )
+        return check
+
+    return register
+
+
+def catalogue() -> dict[str, Rule]:
+    """Every registered rule, by id, sorted by id."""
+    # Importing the rule modules registers their rules, once.
+    from custodes.rules import aws, azure, gcp, stack  # noqa: F401
+
+    return dict(sorted(_CATALOGUE.items()))

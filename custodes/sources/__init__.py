@@ -1,0 +1,66 @@
+"""Inputs into the resource graph: a program run offline, a preview, a stack export.
+
+:func:`load` detects the kind of what it is given — a Pulumi project
+directory, a ``pulumi preview --json`` file, a ``pulumi stack export`` file, or
+``-`` for standard input — and returns its :class:`~custodes.model.Graph`.
+The live cloud (``custodes audit``) is a source of its own in
+:mod:`custodes.sources.live`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from custodes.errors import InputError
+from custodes.model import Graph
+from custodes.sources.documents import graph_from_document, parse_json
+
+DEFAULT_MAX_INPUT_MB = 512
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to read an input: the stack of a project, time and size limits."""
+
+    stack: str | None = None
+    timeout: float = 120.0
+    max_input_mb: int = DEFAULT_MAX_INPUT_MB
+
+
+def read_bytes(path: str, limit_mb: int, stdin: BinaryIO | None = None) -> bytes:
+    """The bytes of a file or of standard input, refused past ``limit_mb`` MiB."""
+    limit = limit_mb * 1024 * 1024
+    if path == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(limit + 1)
+    else:
+        file = Path(path)
+        if not file.exists():
+            raise InputError(f"{path}: no such file or directory")
+        try:
+            if file.stat().st_size > limit:
+                raise InputError(f"{path}: {file.stat().st_size / 2**20:.0f} MiB is larger than "
+                                 f"the {limit_mb} MiB limit (--max-input-mb)")
+            data = file.read_bytes()
+        except OSError as error:
+            raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    if len(data) > limit:
+        raise InputError(f"{path}: larger than the {limit_mb} MiB limit (--max-input-mb)")
+    return data
+
+
+def load(path: str, options: LoadOptions | None = None, stdin: BinaryIO | None = None) -> Graph:
+    """The graph of a project directory, a preview or export file, or ``-`` (stdin)."""
+    options = options or LoadOptions()
+    where = "<stdin>" if path == "-" else path
+    if path != "-" and Path(path).is_dir():
+        from custodes.sources.program import is_project, load_program
+
+        if not is_project(Path(path)):
+            raise InputError(f"{path}: a directory without Pulumi.yaml is not a Pulumi project")
+        return load_program(Path(path), options.stack, options.timeout)
+    document = parse_json(read_bytes(path, options.max_input_mb, stdin), where)
+    return graph_from_document(document, where)

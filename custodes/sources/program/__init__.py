@@ -1,0 +1,166 @@
+"""A Pulumi project directory, run offline into a resource graph.
+
+The program runs in a child process (:mod:`custodes.sources.program.runner`)
+under the Pulumi SDK's mocks, with the stack's configuration from
+``Pulumi.<stack>.yaml``. The child writes what the program declared as a stack
+export, which is read like any other export. A program that raises, exits,
+hangs or reads missing configuration is one clear error naming the cause.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import custodes
+from custodes.errors import InputError
+from custodes.model import Graph
+from custodes.sources.documents import parse_json, state_resources
+
+DEFAULT_TIMEOUT = 120.0
+OFFLINE_SECRET = "custodes-offline-secret"
+
+
+def is_project(path: Path) -> bool:
+    """Whether ``path`` is a Pulumi project directory."""
+    return path.is_dir() and any((path / name).is_file() for name in ("Pulumi.yaml",
+                                                                        "Pulumi.yml"))
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{path}: not valid YAML{where}") from None
+
+
+def _project_file(directory: Path) -> Path:
+    for name in ("Pulumi.yaml", "Pulumi.yml"):
+        if (directory / name).is_file():
+            return directory / name
+    raise InputError(f"{directory}: no Pulumi.yaml")
+
+
+def _stack_file(directory: Path, stack: str | None) -> tuple[str, Path | None]:
+    files = sorted(directory.glob("Pulumi.*.yaml")) + sorted(directory.glob("Pulumi.*.yml"))
+    names = {path.name.split(".")[1]: path for path in files}
+    if stack is not None:
+        if stack not in names:
+            available = ", ".join(sorted(names)) or "none"
+            raise InputError(f"{directory}: no Pulumi.{stack}.yaml (stacks: {available})")
+        return stack, names[stack]
+    if names:
+        first = sorted(names)[0]
+        return first, names[first]
+    return "dev", None
+
+
+def _config_value(value: Any) -> tuple[str, bool]:
+    """A config value as the SDK holds it (a string), and whether it is secret."""
+    if isinstance(value, Mapping) and set(value) == {"secure"}:
+        return OFFLINE_SECRET, True
+    if isinstance(value, str):
+        return value, False
+    if isinstance(value, bool):
+        return ("true" if value else "false"), False
+    return json.dumps(value), False
+
+
+def stack_settings(directory: Path, stack: str | None) -> dict[str, Any]:
+    """Project name, stack name, main file and configuration of a project directory."""
+    project = _read_yaml(_project_file(directory))
+    if not isinstance(project, Mapping) or not isinstance(project.get("name"), str):
+        raise InputError(f"{directory}/Pulumi.yaml: no project 'name'")
+    runtime = project.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, Mapping) else runtime
+    if runtime_name != "python":
+        raise InputError(f"{directory}: runtime {runtime_name!r} is not supported offline "
+                         "(python only); check `pulumi preview --json` output instead")
+    name = project["name"]
+    main = directory / str(project.get("main") or ".")
+    if main.is_dir():
+        main = main / "__main__.py"
+    if not main.is_file():
+        raise InputError(f"{directory}: no program at {main.relative_to(directory)}")
+    stack_name, stack_path = _stack_file(directory, stack)
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+
+    def put(key: str, raw: Any) -> None:
+        full = key if ":" in key else f"{name}:{key}"
+        value, secret = _config_value(raw)
+        config[full] = value
+        if secret:
+            secret_keys.append(full)
+
+    declared = project.get("config")
+    if isinstance(declared, Mapping):
+        for key, spec in declared.items():
+            if isinstance(spec, Mapping) and "default" in spec:
+                put(str(key), spec["default"])
+            elif isinstance(spec, Mapping) and "value" in spec:
+                put(str(key), spec["value"])
+            elif not isinstance(spec, Mapping):
+                put(str(key), spec)
+    if stack_path is not None:
+        document = _read_yaml(stack_path) or {}
+        if not isinstance(document, Mapping):
+            raise InputError(f"{stack_path}: not a stack settings file")
+        stack_config = document.get("config") or {}
+        if not isinstance(stack_config, Mapping):
+            raise InputError(f"{stack_path}: 'config' is not a mapping")
+        for key, raw in stack_config.items():
+            put(str(key), raw)
+    return {"project": name, "stack": stack_name, "main": str(main), "config": config,
+            "secret_keys": secret_keys}
+
+
+def load_program(directory: Path, stack: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> Graph:
+    """Run the Pulumi program in ``directory`` offline and return its graph."""
+    directory = directory.resolve()
+    settings = stack_settings(directory, stack)
+    package_root = str(Path(custodes.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (package_root, env.get("PYTHONPATH", "")) if part
+    )
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    with tempfile.TemporaryDirectory(prefix="custodes-") as scratch:
+        out_file = Path(scratch) / "export.json"
+        settings_file = Path(scratch) / "settings.json"
+        settings_file.write_text(json.dumps(settings), encoding="utf-8")
+        command = [sys.executable, "-m", "custodes.sources.program.runner", str(directory),
+                   settings["main"], str(out_file), str(settings_file)]
+        process = subprocess.Popen(
+            command, cwd=directory, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise InputError(f"{directory}: the program did not finish within {timeout:g} s "
+                             "(--timeout)") from None
+        if not out_file.is_file():
+            last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise InputError(f"{directory}: the program runner stopped "
+                             f"(exit {process.returncode}): {last[0][:300]}")
+        document = parse_json(out_file.read_bytes(), str(directory))
+    if "error" in document:
+        raise InputError(f"{directory}: the program failed: {document['error']}")
+    return Graph(state_resources(document, str(directory)))

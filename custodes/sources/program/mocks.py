@@ -1,0 +1,266 @@
+"""Offline answers for a Pulumi program: the identifiers a real cloud would return.
+
+A program run offline must come out with the same references as a real run:
+an instance that names a key by ``key.arn`` must name *that* key, so that the
+engine resolves the reference instead of seeing a missing key. The mocks give
+every resource the outputs its cloud gives it (ARNs, key ids, self links,
+ARM ids, key URIs, attestation URIs), deterministically from its name and
+inputs, and answer the invokes programs commonly call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "11111111-1111-1111-1111-111111111111"
+GCP_PROJECT_NUMBER = "123456789"
+_NAMESPACE = uuid.UUID("6f1c3d0e-5b7a-4c55-9a0e-3c1d2b4a5f60")
+
+
+def _hex(name: str, length: int = 17) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:length]
+
+
+def _config(key: str, default: str) -> str:
+    value = pulumi.runtime.get_config(key)
+    return value if isinstance(value, str) and value else default
+
+
+class OfflineMocks(pulumi.runtime.Mocks):
+    """Mocks that answer like AWS, Azure and GCP would, without a network."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        inputs = dict(args.inputs)
+        package = args.typ.split(":", 1)[0]
+        if package == "aws":
+            identifier, outputs = _aws(args.typ, args.name, inputs)
+        elif package == "azure-native":
+            identifier, outputs = _azure(args.typ, args.name, inputs)
+        elif package == "gcp":
+            identifier, outputs = _gcp(args.typ, args.name, inputs)
+        else:
+            identifier, outputs = f"{args.name}-id", {}
+        if args.resource_id:
+            identifier = args.resource_id
+        return identifier, {**inputs, **outputs}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
+        return _invoke(args.token, dict(args.args)), []
+
+
+# --- AWS ---------------------------------------------------------------------
+
+
+def _aws(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    region = _config("aws:region", "us-east-1")
+    module = type_token.split(":")[1].split("/")[0]
+    given = inputs.get("name") if isinstance(inputs.get("name"), str) else None
+    if type_token == "aws:kms/key:Key" or type_token in (
+        "aws:kms/externalKey:ExternalKey", "aws:kms/replicaKey:ReplicaKey"
+    ):
+        key_id = str(uuid.uuid5(_NAMESPACE, name))
+        return key_id, {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{key_id}"}
+    if type_token == "aws:kms/alias:Alias":
+        alias = given or f"alias/{name}"
+        return alias, {"name": alias, "arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:{alias}"}
+    if type_token == "aws:kms/customKeyStore:CustomKeyStore":
+        store_id = f"cks-{_hex(name)}"
+        return store_id, {"id": store_id}
+    if module == "iam":
+        kind = type_token.rsplit(":", 1)[-1]
+        resource_name = given or name
+        segment = {"Role": "role", "InstanceProfile": "instance-profile", "Policy": "policy",
+                   "User": "user"}.get(kind)
+        outputs: dict[str, Any] = {"name": resource_name}
+        if segment:
+            outputs["arn"] = f"arn:aws:iam::{ACCOUNT_ID}:{segment}/{resource_name}"
+            outputs["uniqueId"] = f"AROA{_hex(name, 16).upper()}"
+        return (outputs["arn"] if kind == "Policy" else resource_name), outputs
+    prefixes = {
+        "aws:ec2/instance:Instance": ("i", "instance"),
+        "aws:ebs/volume:Volume": ("vol", "volume"),
+        "aws:ec2/launchTemplate:LaunchTemplate": ("lt", "launch-template"),
+        "aws:ec2/securityGroup:SecurityGroup": ("sg", "security-group"),
+        "aws:ec2/vpc:Vpc": ("vpc", "vpc"),
+        "aws:ec2/subnet:Subnet": ("subnet", "subnet"),
+    }
+    prefix, kind = prefixes.get(type_token, (name, type_token.rsplit(":", 1)[-1].lower()))
+    identifier = f"{prefix}-{_hex(name)}"
+    return identifier, {"arn": f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{identifier}"}
+
+
+# --- Azure -------------------------------------------------------------------
+
+_AZURE_NAME_INPUTS = (
+    "vmName", "diskName", "diskEncryptionSetName", "vaultName", "keyName", "providerName",
+    "resourceGroupName", "name", "resourceName", "databaseName", "containerGroupName",
+)
+
+
+def _azure(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    _, namespace, kind = type_token.split(":")
+    group = inputs.get("resourceGroupName") if isinstance(inputs.get("resourceGroupName"),
+                                                          str) else "rg"
+    resource_name = next(
+        (inputs[field] for field in _AZURE_NAME_INPUTS[:5] + _AZURE_NAME_INPUTS[6:]
+         if isinstance(inputs.get(field), str)),
+        name,
+    )
+    if kind == "ResourceGroup":
+        resource_name = inputs.get("resourceGroupName") or name
+        arm_id = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{resource_name}"
+        return arm_id, {"name": resource_name}
+    provider_namespace = {
+        "compute": "Microsoft.Compute", "keyvault": "Microsoft.KeyVault",
+        "attestation": "Microsoft.Attestation", "network": "Microsoft.Network",
+        "containerservice": "Microsoft.ContainerService", "sql": "Microsoft.Sql",
+        "containerinstance": "Microsoft.ContainerInstance",
+        "managedidentity": "Microsoft.ManagedIdentity",
+    }.get(namespace, f"Microsoft.{namespace.capitalize()}")
+    arm_id = (f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+              f"{provider_namespace}/{kind[0].lower() + kind[1:]}s/{resource_name}")
+    outputs: dict[str, Any] = {"name": resource_name}
+    if type_token == "azure-native:keyvault:Key":
+        vault = inputs.get("vaultName", "vault")
+        key_uri = f"https://{vault}.vault.azure.net/keys/{resource_name}"
+        outputs.update(keyUri=key_uri, keyUriWithVersion=f"{key_uri}/{_hex(name, 32)}")
+        arm_id = (f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+                  f"Microsoft.KeyVault/vaults/{vault}/keys/{resource_name}")
+    elif type_token == "azure-native:attestation:AttestationProvider":
+        location = str(inputs.get("location", "eastus")).replace(" ", "").lower()
+        outputs["attestUri"] = f"https://{resource_name}.{location}.attest.azure.net"
+    elif type_token == "azure-native:keyvault:Vault":
+        outputs["properties"] = {
+            **(inputs.get("properties") or {}),
+            "vaultUri": f"https://{resource_name}.vault.azure.net/",
+        }
+    elif type_token in ("azure-native:compute:DiskEncryptionSet",
+                        "azure-native:managedidentity:UserAssignedIdentity"):
+        outputs["identity"] = {**(inputs.get("identity") or {}),
+                               "principalId": str(uuid.uuid5(_NAMESPACE, name))}
+        outputs["principalId"] = str(uuid.uuid5(_NAMESPACE, name))
+    return arm_id, outputs
+
+
+# --- GCP ---------------------------------------------------------------------
+
+
+def _gcp(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    project = inputs.get("project") if isinstance(inputs.get("project"), str) else _config(
+        "gcp:project", "offline-project")
+    zone = inputs.get("zone") if isinstance(inputs.get("zone"), str) else _config(
+        "gcp:zone", "us-central1-a")
+    location = inputs.get("location") if isinstance(inputs.get("location"), str) else "global"
+    resource_name = inputs.get("name") if isinstance(inputs.get("name"), str) else name
+    compute = "https://www.googleapis.com/compute/v1/"
+    if type_token == "gcp:kms/keyRing:KeyRing":
+        identifier = f"projects/{project}/locations/{location}/keyRings/{resource_name}"
+        return identifier, {"name": resource_name}
+    if type_token == "gcp:kms/cryptoKey:CryptoKey":
+        ring = inputs.get("keyRing") if isinstance(inputs.get("keyRing"), str) else (
+            f"projects/{project}/locations/global/keyRings/ring")
+        identifier = f"{ring}/cryptoKeys/{resource_name}"
+        return identifier, {"name": resource_name}
+    if type_token == "gcp:iam/workloadIdentityPool:WorkloadIdentityPool":
+        pool = inputs.get("workloadIdentityPoolId", resource_name)
+        full = f"projects/{GCP_PROJECT_NUMBER}/locations/global/workloadIdentityPools/{pool}"
+        return full, {"name": full}
+    if type_token == "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
+        pool = inputs.get("workloadIdentityPoolId", "pool")
+        provider = inputs.get("workloadIdentityPoolProviderId", resource_name)
+        full = (f"projects/{GCP_PROJECT_NUMBER}/locations/global/workloadIdentityPools/{pool}"
+                f"/providers/{provider}")
+        return full, {"name": full}
+    if type_token == "gcp:serviceaccount/account:Account":
+        account = inputs.get("accountId", resource_name)
+        email = f"{account}@{project}.iam.gserviceaccount.com"
+        return f"projects/{project}/serviceAccounts/{email}", {
+            "email": email, "member": f"serviceAccount:{email}", "name": email}
+    kind = type_token.rsplit(":", 1)[-1]
+    collection = kind[0].lower() + kind[1:] + "s"
+    if type_token.startswith("gcp:compute/") and kind in ("Instance", "Disk"):
+        identifier = f"projects/{project}/zones/{zone}/{collection}/{resource_name}"
+    else:
+        identifier = f"projects/{project}/global/{collection}/{resource_name}"
+    outputs: dict[str, Any] = {"name": resource_name}
+    if type_token.startswith("gcp:compute/"):
+        outputs["selfLink"] = compute + identifier
+    return identifier, outputs
+
+
+# --- invokes -------------------------------------------------------------------
+
+
+def _policy_document(args: Mapping[str, Any]) -> dict[str, Any]:
+    statements = []
+    for raw in args.get("statements") or []:
+        statement: dict[str, Any] = {"Effect": raw.get("effect", "Allow")}
+        if raw.get("sid"):
+            statement["Sid"] = raw["sid"]
+        principals: dict[str, list[str]] = {}
+        for principal in raw.get("principals") or []:
+            principals.setdefault(principal.get("type", "AWS"), []).extend(
+                principal.get("identifiers") or [])
+        if principals:
+            statement["Principal"] = {k: v[0] if len(v) == 1 else v for k, v in principals.items()}
+        for field, key in (("actions", "Action"), ("notActions", "NotAction"),
+                           ("resources", "Resource")):
+            values = raw.get(field)
+            if values:
+                statement[key] = values[0] if len(values) == 1 else values
+        conditions: dict[str, dict[str, Any]] = {}
+        for condition in raw.get("conditions") or []:
+            values = condition.get("values") or []
+            conditions.setdefault(condition["test"], {})[condition["variable"]] = (
+                values[0] if len(values) == 1 else values)
+        if conditions:
+            statement["Condition"] = conditions
+        statements.append(statement)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    region = _config("aws:region", "us-east-1")
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline",
+                "userId": "AIDAOFFLINE", "id": ACCOUNT_ID}
+    if token in ("aws:index/getRegion:getRegion", "aws:index/getRegion:getRegionResult"):
+        return {"name": region, "region": region, "id": region,
+                "endpoint": f"ec2.{region}.amazonaws.com", "description": region}
+    if token == "aws:index/getPartition:getPartition":
+        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws",
+                "reverseDnsPrefix": "com.amazonaws"}
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        zones = [f"{region}a", f"{region}b", f"{region}c"]
+        return {"names": zones, "zoneIds": zones, "id": region}
+    if token == "aws:ec2/getAmi:getAmi":
+        return {**args, "id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0",
+                "architecture": "x86_64", "arn": f"arn:aws:ec2:{region}::image/ami-0123456789abcdef0"}
+    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+        document = _policy_document(args)
+        return {"json": json.dumps(document), "minifiedJson": json.dumps(
+            document, separators=(",", ":")), "id": "policy"}
+    if token == "azure-native:authorization:getClientConfig":
+        return {"clientId": "offline", "objectId": str(uuid.uuid5(_NAMESPACE, "caller")),
+                "subscriptionId": SUBSCRIPTION_ID, "tenantId": TENANT_ID}
+    if token in ("gcp:organizations/getProject:getProject", "gcp:organizations/getClientConfig:getClientConfig"):
+        project = _config("gcp:project", "offline-project")
+        return {"number": GCP_PROJECT_NUMBER, "projectId": project, "project": project,
+                "id": f"projects/{project}", "name": project,
+                "region": _config("gcp:region", "us-central1"),
+                "zone": _config("gcp:zone", "us-central1-a")}
+    if token == "gcp:compute/getImage:getImage":
+        image = args.get("name") or args.get("family") or "image"
+        project = args.get("project", "offline-project")
+        link = f"https://www.googleapis.com/compute/v1/projects/{project}/global/images/{image}"
+        return {**args, "selfLink": link, "id": link, "name": image}
+    # Anything else: echo the arguments so attribute access works, with an id.
+    return {**args, "id": f"{token.rsplit(':', 1)[-1]}-offline"}

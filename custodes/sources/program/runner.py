@@ -1,0 +1,190 @@
+"""Run a Pulumi Python program offline and write what it declared as a stack export.
+
+Started by :func:`custodes.sources.program.load_program` in a child process
+(``python -m custodes.sources.program.runner PROJECT_DIR MAIN OUT_FILE SETTINGS_FILE``)
+so that a program that exits, hangs, prints or crashes cannot touch the
+report. The program runs under the Pulumi SDK's mocks: no CLI, no
+credentials, no network. Every registration is recorded as the engine sees
+it — parent, provider, dependencies, property dependencies and source
+position — and secrets are redacted before anything leaves this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+EXIT_PROGRAM_FAILED = 3
+
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def _redact(value: Any) -> Any:
+    """Drop secret plaintext: a secret leaves this process as an opaque marker."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return {SIG_KEY: SECRET_SIG, "ciphertext": "redacted-by-custodes"}
+        return {key: _redact(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact(item) for item in value]
+    return value
+
+
+def _integral(value: Any) -> Any:
+    # protobuf Structs carry every number as a double.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    return value
+
+
+def _position(request: Any, project_dir: Path, parent: dict[str, Any] | None) -> Any:
+    """The declaration's place in the user's program, not in custodes or an SDK."""
+    if request.HasField("sourcePosition") and request.sourcePosition.uri:
+        from urllib.parse import unquote, urlparse
+
+        path = Path(unquote(urlparse(request.sourcePosition.uri).path))
+        try:
+            relative = path.resolve().relative_to(project_dir)
+        except ValueError:
+            relative = None
+        if relative is not None and ".venv" not in relative.parts and "venv" not in relative.parts:
+            return f"project:///{relative.as_posix()}#{request.sourcePosition.line}"
+    # A child declared inside a component: point at where the component was declared.
+    return parent.get("sourcePosition") if parent else None
+
+
+def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any]) -> int:
+    """Run the program and write the export; return the process exit code."""
+    import pulumi
+    from google.protobuf import json_format
+    from pulumi.runtime import mocks as pulumi_mocks
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from custodes.sources.program.mocks import OfflineMocks
+
+    records: list[dict[str, Any]] = []
+    by_urn: dict[str, dict[str, Any]] = {}
+
+    class RecordingMonitor(pulumi_mocks.MockMonitor):
+        def make_urn(self, parent: str, type_: str, name: str) -> str:
+            # As the Pulumi engine does, leave the root stack out of children's URNs.
+            if parent.split("::")[2:3] == ["pulumi:pulumi:Stack"]:
+                parent = ""
+            urn: str = super().make_urn(parent, type_, name)
+            return urn
+
+        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC name)
+            response = super().RegisterResource(request)
+            parent = by_urn.get(request.parent)
+            record = {
+                "urn": response.urn,
+                "custom": bool(request.custom),
+                "type": request.type,
+                "id": response.id or None,
+                "inputs": _redact(_integral(json_format.MessageToDict(request.object))),
+                "outputs": _redact(_integral(json_format.MessageToDict(response.object))),
+                "parent": request.parent or None,
+                "provider": request.provider or None,
+                "dependencies": list(request.dependencies),
+                "propertyDependencies": {
+                    name: list(deps.urns) for name, deps in request.propertyDependencies.items()
+                },
+                "sourcePosition": _position(request, project_dir, parent),
+            }
+            records.append(record)
+            by_urn[response.urn] = record
+            return response
+
+        def ReadResource(self, request: Any) -> Any:  # noqa: N802 (gRPC name)
+            response = super().ReadResource(request)
+            record = {
+                "urn": response.urn,
+                "custom": True,
+                "external": True,
+                "type": request.type,
+                "id": request.id or None,
+                "inputs": {},
+                "outputs": _redact(_integral(json_format.MessageToDict(response.properties))),
+                "parent": request.parent or None,
+                "provider": request.provider or None,
+            }
+            records.append(record)
+            by_urn[response.urn] = record
+            return response
+
+    mocks = OfflineMocks()
+    project, stack = settings["project"], settings["stack"]
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
+                             monitor=RecordingMonitor(mocks))
+    pulumi.runtime.set_all_config(settings["config"], settings["secret_keys"])
+
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    sys.argv = [str(main)]
+
+    def program() -> None:
+        runpy.run_path(str(main), run_name="__main__")
+
+    # set_mocks registered the root stack already; run the program under it.
+    _sync_await(run_pulumi_func(program))
+    document = {
+        "version": 3,
+        "deployment": {
+            "manifest": {"magic": "custodes-offline", "version": "offline"},
+            "resources": records,
+        },
+    }
+    out_file.write_text(json.dumps(document), encoding="utf-8")
+    return 0
+
+
+def _describe(error: BaseException) -> str:
+    """One line naming the exception and where in the user's program it was raised."""
+    name = type(error).__name__
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    where = ""
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if "site-packages" not in frame.filename and "/custodes/" not in frame.filename:
+            where = f" ({Path(frame.filename).name}:{frame.lineno})"
+            break
+    return f"{name}: {message}{where}" if message else f"{name}{where}"
+
+
+def main(argv: list[str]) -> int:
+    project_dir, main_file, out_file = Path(argv[0]).resolve(), Path(argv[1]), Path(argv[2])
+    settings = json.loads(Path(argv[3]).read_text(encoding="utf-8"))
+    # Whatever the program prints goes to stderr: stdout is never the report's.
+    sys.stdout = sys.stderr
+    try:
+        return run(project_dir, main_file.resolve(), out_file, settings)
+    except SystemExit as error:
+        reason = f"the program called sys.exit({error.code!r})"
+    except BaseException as error:  # noqa: BLE001 — any failure of the user's program
+        reason = _describe(error)
+        cause = error
+        # The SDK re-raises a resource's failure wrapped; name the original.
+        while cause.__cause__ is not None and type(cause).__name__ in ("RPCError", "Exception"):
+            cause = cause.__cause__
+        if cause is not error:
+            reason = _describe(cause)
+    out_file.write_text(json.dumps({"error": reason}), encoding="utf-8")
+    return EXIT_PROGRAM_FAILED
+
+
+if __name__ == "__main__":
+    code = main(sys.argv[1:])
+    sys.stderr.flush()
+    # Skip interpreter teardown: the SDK's gRPC threads can keep a finished run alive.
+    os._exit(code)

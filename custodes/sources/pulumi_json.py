@@ -1,0 +1,160 @@
+"""Pulumi's JSON encodings, read into :class:`~custodes.model.Resource` objects.
+
+One reader for the shapes that ``pulumi stack export``, ``pulumi preview --json``
+and the offline program runner share: resource states (``urn``, ``type``,
+``inputs``, ``outputs``, ``parent``, ``dependencies``, ``propertyDependencies`` …)
+and property values with Pulumi's special signatures — unknowns, secrets,
+resource references, output values and assets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from custodes.errors import InputError
+from custodes.model import UNKNOWN, Resource, Secret, SourcePosition
+
+UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+MASKED_SECRET = "[secret]"
+
+_SOURCE_POSITION = re.compile(r"^(?P<uri>.+?)#(?P<line>\d+)(?:,(?P<column>\d+))?$")
+
+
+def decode_value(value: Any) -> Any:
+    """A property value with Pulumi's signatures turned into custodes' values.
+
+    Unknowns become :data:`~custodes.model.UNKNOWN`; secrets become
+    :class:`~custodes.model.Secret` (ciphertext is dropped, plaintext kept
+    opaque); resource references become the referenced URN; output values
+    their value, or ``UNKNOWN``.
+    """
+    if isinstance(value, str):
+        if value == UNKNOWN_VALUE:
+            return UNKNOWN
+        if value == MASKED_SECRET:
+            return Secret()
+        return value
+    if isinstance(value, list):
+        return [decode_value(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    signature = value.get(SIG_KEY)
+    if signature == SECRET_SIG:
+        return Secret(_secret_plaintext(value))
+    if signature == RESOURCE_REFERENCE_SIG:
+        return value.get("id") or value.get("urn") or UNKNOWN
+    if signature == OUTPUT_VALUE_SIG:
+        inner = decode_value(value["value"]) if "value" in value else UNKNOWN
+        return Secret(inner) if value.get("secret") else inner
+    return {str(key): decode_value(item) for key, item in value.items()}
+
+
+def _secret_plaintext(value: Mapping[str, Any]) -> Any:
+    if "plaintext" in value:
+        plaintext = value["plaintext"]
+        # Stack exports keep a secret's plaintext as a JSON-encoded string.
+        if isinstance(plaintext, str):
+            try:
+                return decode_value(json.loads(plaintext))
+            except ValueError:
+                return plaintext
+        return decode_value(plaintext)
+    if "value" in value:
+        return decode_value(value["value"])
+    return None  # ciphertext only: it stays opaque
+
+
+def _urn_name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+def _urn_type(urn: str) -> str:
+    parts = urn.split("::")
+    return parts[2].rsplit("$", 1)[-1] if len(parts) >= 4 else ""
+
+
+def provider_urn(reference: Any) -> str | None:
+    """The URN part of a provider reference (``urn::id``)."""
+    if not isinstance(reference, str) or not reference:
+        return None
+    return reference.rsplit("::", 1)[0] if reference.count("::") >= 4 else reference
+
+
+def source_position(value: Any) -> SourcePosition | None:
+    """A ``sourcePosition`` (``project:///main.py#12,5`` or ``file://…``) as a position."""
+    if isinstance(value, Mapping):
+        uri, line, column = value.get("uri"), value.get("line"), value.get("column", 0)
+    elif isinstance(value, str):
+        match = _SOURCE_POSITION.match(value)
+        if not match:
+            return None
+        uri, line, column = match.group("uri"), match.group("line"), match.group("column") or 0
+    else:
+        return None
+    if not isinstance(uri, str) or not uri:
+        return None
+    try:
+        line_number, column_number = int(line), int(column)
+    except (TypeError, ValueError):
+        return None
+    parsed = urlparse(uri)
+    path = unquote(parsed.path) if parsed.scheme in ("file", "project") else uri
+    if parsed.scheme == "project":
+        path = path.lstrip("/")
+    return SourcePosition(path, line_number, column_number)
+
+
+def resource_from_state(state: Any, where: str) -> Resource:
+    """A :class:`Resource` from one resource state of an export, a preview step or the runner."""
+    if not isinstance(state, Mapping):
+        raise InputError(f"{where}: a resource is not a JSON object")
+    urn = state.get("urn")
+    if not isinstance(urn, str) or not urn.startswith("urn:pulumi:"):
+        raise InputError(f"{where}: a resource has no valid 'urn'")
+    type_token = state.get("type")
+    if not isinstance(type_token, str) or not type_token:
+        type_token = _urn_type(urn)
+    inputs = _object(state.get("inputs"), where, urn, "inputs")
+    outputs = _object(state.get("outputs"), where, urn, "outputs")
+    decoded_inputs = decode_value(inputs)
+    decoded_outputs = decode_value(outputs)
+    dependencies = state.get("dependencies") or []
+    property_dependencies = state.get("propertyDependencies") or {}
+    if not isinstance(dependencies, list) or not isinstance(property_dependencies, Mapping):
+        raise InputError(f"{where}: resource {urn} has malformed dependencies")
+    identifier = state.get("id")
+    return Resource(
+        urn=urn,
+        type=type_token,
+        name=_urn_name(urn),
+        # A resource read from the cloud (`get`) has outputs only.
+        props=decoded_inputs or decoded_outputs,
+        outputs=decoded_outputs,
+        id=identifier if isinstance(identifier, str) and identifier else None,
+        custom=bool(state.get("custom", True)),
+        parent=state.get("parent") if isinstance(state.get("parent"), str) else None,
+        provider=provider_urn(state.get("provider")),
+        dependencies=tuple(d for d in dependencies if isinstance(d, str)),
+        property_dependencies={
+            str(name): tuple(u for u in urns if isinstance(u, str))
+            for name, urns in property_dependencies.items()
+            if isinstance(urns, list)
+        },
+        source_position=source_position(state.get("sourcePosition")),
+    )
+
+
+def _object(value: Any, where: str, urn: str, field: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: '{field}' of {urn} is not a JSON object")
+    return value
