@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
-    except Exception as error:  # noqa: BLE001 — a bug still gets one line, not a traceback
+    except Exception as error:  # a bug still gets one line, not a traceback
         if os.environ.get("CUSTODES_DEBUG"):
             raise
         print(f"custodes: internal error: {type(error).__name__} "

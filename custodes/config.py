@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import jsonschema
 import yaml
@@ -93,7 +93,8 @@ def build_settings(
     if profile not in PROFILES:
         raise InputError(f"unknown profile {profile!r} (choose {' or '.join(PROFILES)})")
     rules = catalogue()
-    levels = profile_levels(profile, rules)  # type: ignore[arg-type]
+    chosen = cast(Profile, profile)
+    levels = profile_levels(chosen, rules)
     configs: dict[str, dict[str, Any]] = {rule_id: rule.defaults for rule_id, rule in
                                           rules.items()}
     remediate: set[str] = set()
@@ -106,7 +107,7 @@ def build_settings(
         if level not in (*ENFORCEMENTS, "remediate"):
             raise InputError(f"{where}: 'all' must be one of {', '.join(ENFORCEMENTS)}")
         for rule_id in levels:
-            levels[rule_id] = "mandatory" if level == "remediate" else level
+            levels[rule_id] = "mandatory" if level == "remediate" else cast(Enforcement, level)
     for rule_id, entry in sorted(entries.items()):
         rule = rules.get(str(rule_id))
         if rule is None:
@@ -125,7 +126,7 @@ def build_settings(
             remediate.add(rule.id)
             level = "mandatory"
         if level is not None:
-            levels[rule.id] = level
+            levels[rule.id] = cast(Enforcement, level)
         configs[rule.id] = {**configs[rule.id],
                             **{k: v for k, v in entry.items() if k != "enforcementLevel"}}
-    return Settings(profile, levels, configs, frozenset(remediate))  # type: ignore[arg-type]
+    return Settings(chosen, levels, configs, frozenset(remediate))

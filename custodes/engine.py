@@ -7,9 +7,9 @@ the same report, byte for byte, in every format.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import custodes
 from custodes.config import Settings
@@ -25,6 +25,9 @@ from custodes.rules.registry import (
     Unresolved,
     catalogue,
 )
+
+if TYPE_CHECKING:
+    from custodes.waivers import Waiver
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class Finding:
     waived: bool = False
     waiver_reason: str | None = None
     source_position: SourcePosition | None = None
+    waiver: Waiver | None = None  # the waiver that covers this finding (custodes.waivers)
 
     @property
     def sort_key(self) -> tuple[str, str, str]:
@@ -66,6 +70,10 @@ class Report:
     custody: CustodyAnalysis
     tool_version: str = custodes.__version__
     extra_findings: tuple[Finding, ...] = field(default=())
+    # The lowest enforcement that fails the run (``--fail-on``).
+    fail_on: Enforcement = "mandatory"
+    # Every (rule id, URN) the engine judged, with or without a finding.
+    checks: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def responsibility(self) -> list[dict[str, Any]]:
@@ -91,8 +99,22 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        """True when no unwaived mandatory finding remains."""
-        return not any(finding.blocking for finding in self.findings)
+        """True when no finding fails the run (see :meth:`fails`)."""
+        return not any(self.fails(finding) for finding in self.findings)
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether ``finding`` fails the run: unwaived, at or above :attr:`fail_on`."""
+        if finding.waived or finding.enforcement == "disabled":
+            return False
+        return finding.enforcement == "mandatory" or self.fail_on == "advisory"
+
+    @property
+    def by_resource(self) -> list[tuple[str, tuple[Finding, ...]]]:
+        """The findings grouped by resource URN, in report order."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.urn, []).append(finding)
+        return [(urn, tuple(findings)) for urn, findings in groups.items()]
 
     def with_findings(self, findings: Iterable[Finding]) -> Report:
         """The same report with other findings (sorted again)."""
@@ -126,7 +148,7 @@ def run_rule(rule: Rule, resource: Resource, context: Context) -> list[tuple[Res
         outcomes = list(rule.run(resource, context))
     except UnknownValueError:
         return [(resource, "a value this rule needs is unknown", True)]
-    except Exception as error:  # noqa: BLE001 — reported as one line, never a traceback
+    except Exception as error:  # reported as one line naming the rule, never a traceback
         raise CustodesError(
             f"rule {rule.id} failed on {resource.urn}: {type(error).__name__}"
         ) from error
@@ -136,17 +158,25 @@ def run_rule(rule: Rule, resource: Resource, context: Context) -> list[tuple[Res
     ]
 
 
-def evaluate(graph: Graph, settings: Settings | None = None) -> Report:
-    """Run every enabled rule of the catalogue over ``graph``."""
+def evaluate(graph: Graph, settings: Settings | None = None,
+             on_rule: Callable[[Rule], None] | None = None) -> Report:
+    """Run every enabled rule of the catalogue over ``graph``.
+
+    ``on_rule`` is called after each rule of the catalogue (a progress bar).
+    """
     settings = settings or Settings()
     context = Context(graph)
     findings: dict[tuple[str, str, str], Finding] = {}
+    checks: list[tuple[str, str]] = []
     for rule in catalogue().values():
         level = settings.level(rule)
         if level == "disabled":
+            if on_rule is not None:
+                on_rule(rule)
             continue
         rule_context = context.with_config(settings.config(rule))
         for resource in graph.of_type(*rule.types):
+            checks.append((rule.id, resource.urn))
             for target, message, unresolved in run_rule(rule, resource, rule_context):
                 finding = _finding(
                     rule,
@@ -155,5 +185,8 @@ def evaluate(graph: Graph, settings: Settings | None = None) -> Report:
                     target, message, unresolved,
                 )
                 findings.setdefault(finding.sort_key, finding)
+        if on_rule is not None:
+            on_rule(rule)
     ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
-    return Report(ordered, len(graph), settings.profile, context.custody)
+    return Report(ordered, len(graph), settings.profile, context.custody,
+                  checks=tuple(sorted(set(checks))))

@@ -5,21 +5,24 @@ self link, an Azure resource id or key URL — or, in a preview, by an unknown
 value computed from another resource. :meth:`Graph.reference` follows either
 to the resource in the same stack: by identifier match first, then through the
 input's property dependencies. Every index is built once in ``__init__``;
-look-ups are O(1) in the size of the stack.
+look-ups are O(1) in the size of the stack. Indexes that analyses derive from
+the graph (:meth:`Graph.referrers`, :meth:`Graph.derived`) are built once, on
+first use, so that no rule or custody analysis is quadratic in the stack.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from custodes.errors import InputError
 from custodes.model.resource import UNKNOWN, Resource, Secret
 
 ReferenceState = Literal["absent", "resolved", "external", "unknown"]
+T = TypeVar("T")
 
 # Outputs that identify a resource when another resource refers to it.
 _IDENTIFIER_OUTPUTS = (
@@ -85,6 +88,7 @@ class Graph:
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
         self._by_identifier: dict[str, list[Resource]] = defaultdict(list)
+        self._derived: dict[Any, Any] = {}
         for resource in resources:
             if resource.urn in self._by_urn:
                 raise InputError(f"duplicate resource URN {resource.urn}")
@@ -170,6 +174,42 @@ class Graph:
         # A number, list or object where an identifier was expected: nothing to follow.
         return Reference(path, value, "external")
 
+    def referrers(
+        self, types: Iterable[str], path: str, target_types: Iterable[str]
+    ) -> Mapping[str, tuple[Resource, ...]]:
+        """The reverse of :meth:`reference`: who refers to each resource, by URN.
+
+        For every resource of ``types`` (in input order), ``path`` is followed
+        with :meth:`reference` to the resources of ``target_types``; the index
+        maps each target's URN to the resources that refer to it. Built once
+        per (types, path, target types) and kept: "which attachments name this
+        instance" is then one look-up instead of a scan of the stack.
+        """
+        wanted, targets = tuple(types), tuple(target_types)
+
+        def build(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+            index: dict[str, list[Resource]] = defaultdict(list)
+            for referrer in graph.of_type(*wanted):
+                reference = graph.reference(referrer, path, referrer.get(path), targets)
+                for target in reference.candidates:
+                    index[target.urn].append(referrer)
+            return {urn: tuple(found) for urn, found in index.items()}
+
+        return self.derived(("referrers", wanted, path, targets), build)
+
+    def derived(self, key: Any, build: Callable[[Graph], T]) -> T:
+        """``build(self)``, computed on first use under ``key`` and kept for this graph.
+
+        A graph does not change once built, so an index derived from it (roles
+        by key, grants by key …) stays true; ``key`` names the derivation
+        (by convention a tuple starting with the name of what it holds).
+        """
+        try:
+            value: T = self._derived[key]
+        except KeyError:
+            value = self._derived[key] = build(self)
+        return value
+
     def _dependency_candidates(
         self, resource: Resource, path: str, types: tuple[str, ...]
     ) -> tuple[Resource, ...]:
@@ -196,6 +236,6 @@ def _identifiers(resource: Resource) -> Iterator[str]:
             yield normalise_identifier(value)
     # An alias is named by its own name (`alias/…`) as well as its ARN.
     if resource.type == "aws:kms/alias:Alias":
-        name = resource.props.get("name") or resource.outputs.get("name")
-        if isinstance(name, str) and name:
-            yield name
+        alias_name = resource.props.get("name") or resource.outputs.get("name")
+        if isinstance(alias_name, str) and alias_name:
+            yield alias_name

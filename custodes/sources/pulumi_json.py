@@ -102,8 +102,8 @@ def source_position(value: Any) -> SourcePosition | None:
     if not isinstance(uri, str) or not uri:
         return None
     try:
-        line_number, column_number = int(line), int(column)
-    except (TypeError, ValueError):
+        line_number, column_number = int(str(line)), int(str(column))
+    except ValueError:
         return None
     parsed = urlparse(uri)
     path = unquote(parsed.path) if parsed.scheme in ("file", "project") else uri

@@ -189,7 +189,7 @@ def test_a_program_that_hangs_is_stopped(tmp_project) -> None:
 
 
 def test_a_directory_that_is_not_a_project(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="without Pulumi.yaml"):
+    with pytest.raises(InputError, match=r"without Pulumi\.yaml"):
         load(str(tmp_path))
 
 

@@ -131,6 +131,17 @@ def stack_settings(directory: Path, stack: str | None) -> dict[str, Any]:
 def load_program(directory: Path, stack: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT) -> Graph:
     """Run the Pulumi program in ``directory`` offline and return its graph."""
+    document = export_program(directory, stack, timeout)
+    return Graph(state_resources(document, str(directory.resolve())))
+
+
+def export_program(directory: Path, stack: str | None = None,
+                   timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    """Run the Pulumi program in ``directory`` offline; what it declared, as a stack export.
+
+    The document is a version 3 ``pulumi stack export`` with secrets already
+    redacted by the child process.
+    """
     directory = directory.resolve()
     settings = stack_settings(directory, stack)
     package_root = str(Path(custodes.__file__).resolve().parent.parent)
@@ -161,6 +172,7 @@ def load_program(directory: Path, stack: str | None = None,
             raise InputError(f"{directory}: the program runner stopped "
                              f"(exit {process.returncode}): {last[0][:300]}")
         document = parse_json(out_file.read_bytes(), str(directory))
-    if "error" in document:
-        raise InputError(f"{directory}: the program failed: {document['error']}")
-    return Graph(state_resources(document, str(directory)))
+    if not isinstance(document, dict) or "error" in document:
+        reason = document.get("error") if isinstance(document, dict) else "no export"
+        raise InputError(f"{directory}: the program failed: {reason}")
+    return document

@@ -84,7 +84,7 @@ def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any])
             urn: str = super().make_urn(parent, type_, name)
             return urn
 
-        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC name)
+        def RegisterResource(self, request: Any) -> Any:
             response = super().RegisterResource(request)
             parent = by_urn.get(request.parent)
             record = {
@@ -106,7 +106,7 @@ def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any])
             by_urn[response.urn] = record
             return response
 
-        def ReadResource(self, request: Any) -> Any:  # noqa: N802 (gRPC name)
+        def ReadResource(self, request: Any) -> Any:
             response = super().ReadResource(request)
             record = {
                 "urn": response.urn,
@@ -171,7 +171,7 @@ def main(argv: list[str]) -> int:
         return run(project_dir, main_file.resolve(), out_file, settings)
     except SystemExit as error:
         reason = f"the program called sys.exit({error.code!r})"
-    except BaseException as error:  # noqa: BLE001 — any failure of the user's program
+    except BaseException as error:  # any failure of the user's program is reported
         reason = _describe(error)
         cause = error
         # The SDK re-raises a resource's failure wrapped; name the original.
