@@ -135,3 +135,9 @@ def test_rules_lists_the_catalogue_as_json() -> None:
     assert result.returncode == 0
     assert "aws-ec2-confidential-require-customer-key" in {r["id"] for r in rules}
     assert all(r["rationale"] and r["remediation"] for r in rules)
+
+
+def test_the_committed_rule_catalogue_page_is_up_to_date() -> None:
+    result = run_cli("rules", "--format", "markdown")
+    page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
+    assert result.stdout.decode() == page, "regenerate: custodes rules --format markdown"
