@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from custodes.engine import Report
 from custodes.errors import UsageError
 
+if TYPE_CHECKING:
+    from custodes.waivers import Waiver
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "html", "github")
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +27,18 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE",
                         help="rule configuration, as for `pulumi … --policy-pack-config`")
     parser.add_argument("--profile", choices=("default", "strict"), default="default")
+    parser.add_argument("--waivers", metavar="FILE",
+                        help="accepted risks (default: custodes-waivers.yaml here, if present)")
+    parser.add_argument("--fail-on", choices=("advisory", "mandatory"), default="mandatory",
+                        help="the lowest unwaived enforcement that fails the run "
+                             "(exit 1; default mandatory)")
+
+
+def read_waivers(arguments: argparse.Namespace) -> tuple[Waiver, ...]:
+    """The waivers ``--waivers`` names (or the default file): read them before slow work."""
+    from custodes.waivers import load_waivers
+
+    return load_waivers(arguments.waivers)
 
 
 def write(text: str, output: str | None) -> None:
@@ -35,14 +53,24 @@ def write(text: str, output: str | None) -> None:
         raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
 
 
-def emit(report: Report, arguments: argparse.Namespace) -> int:
-    """Render and write ``report`` as the arguments ask; the exit code it earns."""
-    from custodes.report import render
-    from custodes.report.text import render as render_text
+def emit(report: Report, arguments: argparse.Namespace,
+         waivers: Sequence[Waiver] | None = None) -> int:
+    """Apply the waivers, render and write ``report`` as the arguments ask; the exit code.
 
+    ``waivers`` already read by the command (None: read them now).
+    """
+    from custodes.report import render
+    from custodes.report.github import append_step_summary
+    from custodes.report.text import render as render_text
+    from custodes.waivers import apply_waivers
+
+    waivers = read_waivers(arguments) if waivers is None else waivers
+    report = replace(apply_waivers(report, waivers), fail_on=arguments.fail_on)
     if arguments.format == "text" and arguments.output is None and sys.stdout.isatty():
         text = render_text(report, color=True, width=os.get_terminal_size().columns)
     else:
         text = render(report, arguments.format)
     write(text, arguments.output)
+    if arguments.format == "github":
+        append_step_summary(report, os.environ)
     return EXIT_OK if report.passed else EXIT_FINDINGS

@@ -16,11 +16,16 @@ Renderer = Callable[[Report], str]
 
 def renderers() -> dict[str, Renderer]:
     """The output formats, by ``--format`` name."""
-    from custodes.report import json_format, text
+    from custodes.report import github, html, json_format, junit, markdown, sarif, text
 
     return {
         "text": text.render,
         "json": json_format.render,
+        "sarif": sarif.render,
+        "junit": junit.render,
+        "markdown": markdown.render,
+        "html": html.render,
+        "github": github.render,
     }
 
 

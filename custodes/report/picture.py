@@ -1,0 +1,198 @@
+"""The stack's shared-responsibility matrix as a picture: Mermaid for Markdown, SVG for HTML.
+
+Both pictures draw the same thing, from :attr:`~custodes.engine.Report.responsibility`:
+each duty on the left, joined to the parties holding it on the right by an
+edge labelled with the number of workloads, coloured by what that means for
+the customer — held by the customer (good), by the founder (inherent: the
+silicon vendor ships the firmware), by the provider or by nobody (bad), or
+not told by the stack (unresolved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from custodes.custody.responsibility import DUTIES, HOLDERS
+from custodes.engine import Report
+
+DUTY_LABELS = {
+    "key-custody": "key custody",
+    "attestation-policy": "attestation policy",
+    "attestation-verification": "attestation verification",
+    "firmware-tcb": "firmware / TCB",
+    "monitoring": "monitoring",
+}
+HOLDER_LABELS = {
+    "provider": "cloud provider",
+    "founder": "founder (silicon vendor)",
+    "customer": "customer",
+    "unassigned": "nobody",
+    "unresolved": "unresolved",
+}
+# What holding a duty means for the customer, worst first.
+TONES = ("bad", "unknown", "inherent", "good")
+HOLDER_TONES = {
+    "provider": "bad",
+    "unassigned": "bad",
+    "unresolved": "unknown",
+    "founder": "inherent",
+    "customer": "good",
+}
+# (fill, stroke, text) per tone.
+COLOURS = {
+    "good": ("#d1e7dd", "#146c43", "#0a3622"),
+    "inherent": ("#fff3cd", "#997404", "#332701"),
+    "bad": ("#f8d7da", "#b02a37", "#58151c"),
+    "unknown": ("#e2e3e5", "#6c757d", "#2b2f32"),
+}
+# A mark per holder for tables, where colour alone would not survive plain text.
+HOLDER_MARKS = {
+    "customer": "🟢",
+    "founder": "🟡",
+    "provider": "🔴",
+    "unassigned": "🔴",
+    "unresolved": "⚪",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """``workloads`` workloads have ``duty`` held by ``holder``."""
+
+    duty: str
+    holder: str
+    workloads: int
+
+    @property
+    def label(self) -> str:
+        """"1 workload", "3 workloads"."""
+        return f"{self.workloads} workload{'s' if self.workloads != 1 else ''}"
+
+
+def edges(report: Report) -> list[Edge]:
+    """Every (duty, holder) cell of the matrix that holds at least one workload."""
+    rows = {row["duty"]: row for row in report.responsibility}
+    return [
+        Edge(duty, holder, len(rows[duty][holder]))
+        for duty in DUTIES
+        for holder in HOLDERS
+        if rows.get(duty) and rows[duty][holder]
+    ]
+
+
+def duty_tone(duty: str, drawn: list[Edge]) -> str:
+    """The worst tone among a duty's holders."""
+    tones = {HOLDER_TONES[edge.holder] for edge in drawn if edge.duty == duty}
+    return next((tone for tone in TONES if tone in tones), "unknown")
+
+
+def _node(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def mermaid(report: Report) -> str:
+    """A Mermaid flowchart of the matrix (GitHub renders it in Markdown); empty without workloads."""
+    drawn = edges(report)
+    if not drawn:
+        return ""
+    holders = [holder for holder in HOLDERS if any(edge.holder == holder for edge in drawn)]
+    lines = ["flowchart LR"]
+    for tone, (fill, stroke, text) in COLOURS.items():
+        dash = ",stroke-dasharray:4 3" if tone == "unknown" else ""
+        lines.append(f"    classDef {tone} fill:{fill},stroke:{stroke},color:{text}{dash}")
+    lines.append('    subgraph duties["Duty"]')
+    lines.append("        direction TB")
+    lines.extend(f'        d_{_node(duty)}["{DUTY_LABELS[duty]}"]' for duty in DUTIES)
+    lines.append("    end")
+    lines.append('    subgraph holders["Held by"]')
+    lines.append("        direction TB")
+    lines.extend(f'        h_{holder}(["{HOLDER_LABELS[holder]}"])' for holder in holders)
+    lines.append("    end")
+    lines.extend(f"    d_{_node(edge.duty)} -->|{edge.label}| h_{edge.holder}" for edge in drawn)
+    lines.append("    style duties fill:#ffffff,stroke:#d0d7de")
+    lines.append("    style holders fill:#ffffff,stroke:#d0d7de")
+    for duty in DUTIES:
+        lines.append(f"    class d_{_node(duty)} {duty_tone(duty, drawn)}")
+    for holder in holders:
+        lines.append(f"    class h_{holder} {HOLDER_TONES[holder]}")
+    for index, edge in enumerate(drawn):
+        stroke = COLOURS[HOLDER_TONES[edge.holder]][1]
+        lines.append(f"    linkStyle {index} stroke:{stroke},stroke-width:2px")
+    return "\n".join(lines) + "\n"
+
+
+def _ordered_holders(drawn: list[Edge]) -> list[str]:
+    """The holders drawn, each beside the mean row of its duties (fewer crossing edges)."""
+    rows = {duty: index for index, duty in enumerate(DUTIES)}
+    holders = [holder for holder in HOLDERS if any(edge.holder == holder for edge in drawn)]
+
+    def mean_row(holder: str) -> float:
+        duties = [rows[edge.duty] for edge in drawn if edge.holder == holder]
+        return sum(duties) / len(duties)
+
+    return sorted(holders, key=lambda holder: (mean_row(holder), HOLDERS.index(holder)))
+
+
+# SVG geometry (pixels).
+_WIDTH, _BOX_W, _BOX_H, _GAP, _TOP = 720, 230, 36, 16, 44
+_LEFT_X, _RIGHT_X = 16, _WIDTH - 16 - 230
+
+
+def svg(report: Report) -> str:
+    """The same picture as inline SVG, self-contained; empty without workloads."""
+    drawn = edges(report)
+    if not drawn:
+        return ""
+    holders = _ordered_holders(drawn)
+    step = _BOX_H + _GAP
+    height = _TOP + max(len(DUTIES), len(holders)) * step + 8
+    duty_y = {duty: _TOP + index * step for index, duty in enumerate(DUTIES)}
+    holder_y = {holder: _TOP + index * step for index, holder in enumerate(holders)}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_WIDTH}" '
+        f'height="{height}" viewBox="0 0 {_WIDTH} {height}" '
+        'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" '
+        'font-size="14" aria-labelledby="matrix-title">',
+        '<title id="matrix-title">Shared-responsibility matrix: who holds each duty</title>',
+        f'<text x="{_LEFT_X}" y="24" font-weight="600">Duty</text>',
+        f'<text x="{_RIGHT_X}" y="24" font-weight="600">Held by</text>',
+    ]
+    for edge in drawn:
+        x1, y1 = _LEFT_X + _BOX_W, duty_y[edge.duty] + _BOX_H / 2
+        x2, y2 = _RIGHT_X, holder_y[edge.holder] + _BOX_H / 2
+        middle = (x1 + x2) / 2
+        stroke = COLOURS[HOLDER_TONES[edge.holder]][1]
+        parts.append(
+            f'<path class="edge" d="M{x1:g},{y1:g} C{middle:g},{y1:g} {middle:g},{y2:g} '
+            f'{x2:g},{y2:g}" fill="none" stroke="{stroke}" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{x1 + 8:g}" y="{y1 - 5:g}" font-size="12" fill="{stroke}">'
+            f'{escape(edge.label)}</text>'
+        )
+    boxes = [(_LEFT_X, duty_y[duty], DUTY_LABELS[duty], duty_tone(duty, drawn), 4)
+             for duty in DUTIES]
+    boxes += [(_RIGHT_X, holder_y[holder], HOLDER_LABELS[holder], HOLDER_TONES[holder], 18)
+              for holder in holders]
+    for x, y, label, tone, radius in boxes:
+        fill, stroke, text = COLOURS[tone]
+        dash = ' stroke-dasharray="4 3"' if tone == "unknown" else ""
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="{radius}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash}/>'
+        )
+        parts.append(
+            f'<text x="{x + _BOX_W / 2:g}" y="{y + _BOX_H / 2 + 5:g}" text-anchor="middle" '
+            f'fill="{text}">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def workload_rows(report: Report) -> list[tuple[str, str, list[str]]]:
+    """(name, URN, holder of each duty in :data:`DUTIES` order), one row per workload."""
+    return [
+        (workload["name"], workload["urn"], [workload["duties"][duty] for duty in DUTIES])
+        for workload in report.workloads
+    ]
