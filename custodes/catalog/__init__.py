@@ -8,6 +8,7 @@ cloud APIs. Rules and components ask the functions here, never the file.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -15,14 +16,23 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from custodes.errors import InputError
+
 CATALOG_FILE = "machine_types.json"
+CATALOG_ENV = "CUSTODES_CATALOG"
 
 
 @cache
 def load(path: str | None = None) -> dict[str, Any]:
-    """The catalogue document (bundled, or the file at ``path``)."""
+    """The catalogue document: the file at ``path``, else the file ``CUSTODES_CATALOG``
+    names (a ``custodes catalog refresh`` output), else the bundled one."""
+    path = path or os.environ.get(CATALOG_ENV) or None
     if path is not None:
-        return dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        try:
+            return dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            raise InputError(f"{path}: not a readable machine-type catalogue "
+                             f"({type(error).__name__})") from None
     text = resources.files(__package__).joinpath(CATALOG_FILE).read_text(encoding="utf-8")
     return dict(json.loads(text))
 
@@ -85,7 +95,12 @@ def aws_nitro_enclaves_problem(instance_type: str) -> str | None:
     if parsed is None:
         return f"'{instance_type}' is not an EC2 instance type"
     catalog = load()["aws"]
-    if parsed.family in catalog["nitro_enclaves_unsupported_families"]:
+    live = catalog.get("instance_types", {}).get(instance_type)
+    if live and "nitro_enclaves" in live:
+        # EC2's own answer (NitroEnclavesSupport) replaces the family table.
+        if not live["nitro_enclaves"]:
+            return f"EC2 reports no Nitro Enclaves support for {instance_type}"
+    elif parsed.family in catalog["nitro_enclaves_unsupported_families"]:
         return f"the {parsed.family} family does not support Nitro Enclaves"
     minimum = catalog["nitro_enclaves_min_vcpus"]["arm64" if parsed.arm64 else "x86_64"]
     if parsed.vcpus is not None and parsed.vcpus < minimum:

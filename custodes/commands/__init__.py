@@ -5,4 +5,4 @@ Each module has ``add_parser(commands)`` (declares its arguments and sets
 them in the order ``custodes --help`` shows.
 """
 
-COMMANDS = ("check", "rules")
+COMMANDS = ("check", "audit", "rules", "catalog")

@@ -172,6 +172,6 @@ def rule(
 def catalogue() -> dict[str, Rule]:
     """Every registered rule, by id, sorted by id."""
     # Importing the rule modules registers their rules, once.
-    from custodes.rules import aws, azure, gcp, stack  # noqa: F401
+    from custodes.rules import audit, aws, azure, gcp, stack  # noqa: F401
 
     return dict(sorted(_CATALOGUE.items()))
