@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -116,19 +116,16 @@ def schema() -> dict[str, Any]:
     return document
 
 
-def _dates_as_text(document: Any) -> Any:
-    # YAML reads an unquoted 2026-06-30 as a date; the schema speaks text.
-    if isinstance(document, Mapping):
-        for entry in document.get("waivers") or ():
-            if isinstance(entry, dict) and isinstance(entry.get("expires"), datetime.date) \
-                    and not isinstance(entry["expires"], datetime.datetime):
-                entry["expires"] = entry["expires"].isoformat()
-    return document
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit dates: ``expires`` stays text, for the schema to judge."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 def _entry_lines(text: str) -> list[int]:
     """The line (1-based) of each entry of ``waivers``, in order."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = yaml.compose(text, Loader=_Loader)
     if not isinstance(node, yaml.MappingNode):
         return []
     for key, value in node.value:
@@ -150,7 +147,7 @@ def _location(error: jsonschema.ValidationError) -> str:
 def parse_waivers(text: str, where: str) -> tuple[Waiver, ...]:
     """The waivers of a file's text; :class:`InputError` naming the entry for anything bad."""
     try:
-        document = _dates_as_text(yaml.safe_load(text))
+        document = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
         lines = _entry_lines(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

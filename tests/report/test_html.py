@@ -1,0 +1,88 @@
+"""``--format html``: one self-contained page, checked in a real headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from custodes.report import html
+from tests.conftest import run_cli
+from tests.report.conftest import NONCOMPLIANT, PREVIEW, SECRETS, RecordedPage, finding, hand_report
+
+
+def html_file(tmp_path: Path, *args: str) -> Path:
+    out = tmp_path / "custodes.html"
+    result = run_cli("check", *args, "--format", "html", "--output", str(out))
+    assert result.returncode in (0, 1), result.stderr.decode()
+    return out
+
+
+def test_the_page_renders_without_errors_and_shows_the_matrix(tmp_path: Path,
+                                                              page: RecordedPage) -> None:
+    out = html_file(tmp_path, str(NONCOMPLIANT))
+    page.page.goto(out.as_uri())
+    shot = tmp_path / "custodes.png"
+    page.page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    assert not page.errors
+    assert not [m for m in page.console if m.type in ("error", "warning")], \
+        [m.text for m in page.console]
+    assert page.requests == [out.as_uri()], "self-contained: nothing but the page is loaded"
+    body = page.page.inner_text("body")
+    assert "custodes: FAIL" in body
+    assert "FAIL: 2 mandatory" in body
+    assert "ebsBlockDevices[0].kmsKeyId: AWS-managed key alias/aws/ebs" in body
+    assert "customer managed KMS key" in body
+    picture = page.page.locator("#responsibility svg")
+    box = picture.bounding_box()
+    assert box is not None and box["width"] > 500 and box["height"] > 200
+    labels = picture.locator("text").all_text_contents()
+    assert {"key custody", "cloud provider", "nobody", "customer"} <= set(labels)
+    # The failing row is marked, and the holders' cells are coloured.
+    assert page.page.locator("tr.failing").count() == 1
+    provider_cell = page.page.locator("td", has_text="provider").first
+    assert provider_cell.evaluate("e => getComputedStyle(e).backgroundColor") \
+        == "rgb(248, 215, 218)"
+
+
+def test_external_resources_would_be_blocked_and_reported(tmp_path: Path,
+                                                          page: RecordedPage) -> None:
+    """The page's policy forbids loading anything: the console check above is not vacuous."""
+    out = html_file(tmp_path, str(PREVIEW))
+    text = out.read_text().replace("</body>", '<img src="https://example.invalid/x.png">'
+                                   "<script>console.log('x')</script></body>")
+    tampered = tmp_path / "tampered.html"
+    tampered.write_text(text)
+    page.page.goto(tampered.as_uri())
+    assert any(m.type == "error" for m in page.console)
+
+
+def test_waived_findings_are_in_a_closed_details_element(tmp_path: Path,
+                                                         page: RecordedPage) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "version: 1\nwaivers:\n"
+        "  - rule: aws-ec2-confidential-require-customer-key\n"
+        "    resource: 'urn:pulumi:*::payments'\n"
+        "    reason: CloudHSM cluster arrives in Q3\n"
+        "    owner: platform-security\n"
+        "    expires: 2999-06-30\n"
+    )
+    out = html_file(tmp_path, str(NONCOMPLIANT), "--waivers", str(waivers))
+    page.page.goto(out.as_uri())
+    details = page.page.locator("details")
+    assert details.count() == 1 and details.get_attribute("open") is None
+    assert "Waived findings (2)" in details.locator("summary").inner_text()
+    assert not page.page.get_by_text("CloudHSM cluster arrives in Q3").first.is_visible()
+    details.locator("summary").click()
+    assert page.page.get_by_text("CloudHSM cluster arrives in Q3").first.is_visible()
+
+
+def test_resource_names_and_messages_are_escaped() -> None:
+    page = html.render(hand_report([finding(name="<b>vm</b>", message="<script>x</script>")]))
+    assert "<script>" not in page and "<b>vm" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+
+
+def test_no_secret_reaches_the_page(tmp_path: Path) -> None:
+    text = html_file(tmp_path, str(PREVIEW), "--profile", "strict").read_text()
+    assert not any(secret in text for secret in SECRETS)
