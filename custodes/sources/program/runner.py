@@ -48,17 +48,27 @@ def _integral(value: Any) -> Any:
 
 
 def _position(request: Any, project_dir: Path, parent: dict[str, Any] | None) -> Any:
-    """The declaration's place in the user's program, not in custodes or an SDK."""
-    if request.HasField("sourcePosition") and request.sourcePosition.uri:
-        from urllib.parse import unquote, urlparse
+    """The declaration's place in the user's program, not in custodes, an SDK or a library.
 
-        path = Path(unquote(urlparse(request.sourcePosition.uri).path))
+    The SDK's source position is the caller of the resource's constructor; when
+    that is library code (a custodes component, a helper package), the
+    innermost frame of its stack trace inside the project is the user's line.
+    """
+    from urllib.parse import unquote, urlparse
+
+    positions = [request.sourcePosition] if request.HasField("sourcePosition") else []
+    if request.HasField("stackTrace"):
+        positions += [frame.pc for frame in request.stackTrace.frames if frame.HasField("pc")]
+    for position in positions:
+        if not position.uri:
+            continue
+        path = Path(unquote(urlparse(position.uri).path))
         try:
             relative = path.resolve().relative_to(project_dir)
         except ValueError:
-            relative = None
-        if relative is not None and ".venv" not in relative.parts and "venv" not in relative.parts:
-            return f"project:///{relative.as_posix()}#{request.sourcePosition.line}"
+            continue
+        if not {".venv", "venv", "site-packages"} & set(relative.parts):
+            return f"project:///{relative.as_posix()}#{position.line}"
     # A child declared inside a component: point at where the component was declared.
     return parent.get("sourcePosition") if parent else None
 
