@@ -14,12 +14,19 @@ from __future__ import annotations
 import json
 
 from custodes.crossguard.analyzer import Analyzer, serve, start
-from custodes.crossguard.policies import PACK_NAME, UNRESOLVED_PREFIX, policies, policy
+from custodes.crossguard.policies import (
+    PACK_NAME,
+    UNRESOLVED_PREFIX,
+    pack_rules,
+    policies,
+    policy,
+)
 
 __all__ = [
     "PACK_NAME",
     "UNRESOLVED_PREFIX",
     "Analyzer",
+    "pack_rules",
     "policies",
     "policy",
     "serve",

@@ -15,9 +15,13 @@ with four things added, each for a reason ``custodes check`` has too:
 * **Unresolved is advisory.** An outcome a rule could not decide is reported at
   advisory level, as in ``custodes check``'s default profile, whatever the
   rule's enforcement.
-* **One decoding per request.** pulumi_policy decodes a request once per policy;
-  the analyzer hands ``Analyze`` only to the policies of the resource's type and
-  shares one decoded resource, graph and custody analysis between policies.
+* **One decoding per request.** pulumi_policy decodes a request once per policy
+  (a stack of 300 resources: 3,300 decodings for eleven stack policies). The
+  analyzer decodes it once and shares the resource, or the graph and its custody
+  analysis, between the policies (:func:`~custodes.crossguard.policies.request_scope`);
+  pulumi_policy gets the request without its properties, which custodes'
+  policies do not read from it, and ``Analyze`` goes only to the policies of the
+  resource's type.
 """
 
 from __future__ import annotations
@@ -38,12 +42,13 @@ import custodes
 from custodes.crossguard.policies import (
     PACK_NAME,
     UNRESOLVED_PREFIX,
+    pack_rules,
     policy,
     request_scope,
     stack_resource,
 )
 from custodes.model import Graph, Resource
-from custodes.rules.registry import Rule, catalogue
+from custodes.rules.registry import Rule
 from custodes.sources.pulumi_json import decode_value
 
 # As pulumi_policy's PolicyPack: a whole stack may be large.
@@ -114,7 +119,7 @@ class Analyzer(_PolicyAnalyzerServicer):
 
     def __init__(self, rules: Mapping[str, Rule] | None = None,
                  version: str = custodes.__version__) -> None:
-        chosen = catalogue() if rules is None else rules
+        chosen = pack_rules() if rules is None else rules
         pack_policies = [policy(rule) for rule in chosen.values()]
         super().__init__(PACK_NAME, version, pack_policies, EnforcementLevel.ADVISORY,
                          description=_DESCRIPTION, display_name="custodes")
@@ -138,14 +143,20 @@ class Analyzer(_PolicyAnalyzerServicer):
         servicer = self._typed.get(request.type)
         if servicer is None:
             return analyzer_pb2.AnalyzeResponse()
+        identity = analyzer_pb2.AnalyzeRequest(urn=request.urn, type=request.type,
+                                               name=request.name)
         with request_scope(resource=lambda: _resource(request)):
-            return _unresolved_advisory(servicer.Analyze(request, context))
+            return _unresolved_advisory(servicer.Analyze(identity, context))
 
     def AnalyzeStack(self, request: Any, context: Any) -> Any:
         with self._inputs_lock:
             inputs = dict(self._inputs)
+        identities = analyzer_pb2.AnalyzeStackRequest(resources=[
+            analyzer_pb2.AnalyzerResource(urn=item.urn, type=item.type, name=item.name)
+            for item in request.resources
+        ])
         with request_scope(graph=lambda: _graph(request, inputs)):
-            return _unresolved_advisory(super().AnalyzeStack(request, context))
+            return _unresolved_advisory(super().AnalyzeStack(identities, context))
 
     def Remediate(self, request: Any, context: Any) -> Any:
         servicer = self._typed.get(request.type)

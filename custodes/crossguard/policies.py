@@ -231,7 +231,8 @@ def _report(rule: Rule, resource: Resource, context: Context, seen: set[tuple[st
 def _metadata(rule: Rule) -> dict[str, Any]:
     return {
         "name": rule.id,
-        "description": rule.description,
+        # The docstring's reST literals read as Markdown in the CLI and Pulumi Cloud.
+        "description": rule.description.replace("``", "`"),
         "display_name": rule.title,
         "enforcement_level": EnforcementLevel(rule.enforcement),
         "config_schema": PolicyConfigSchema(properties=dict(rule.config_properties)),
@@ -291,11 +292,23 @@ def policy(rule: Rule) -> Policy:
     return _resource_policy(rule) if rule.scope == "resource" else _stack_policy(rule)
 
 
+def pack_rules() -> dict[str, Rule]:
+    """The rules the pack serves: the catalogue less the audit rules.
+
+    Audit rules judge the ``custodes:audit:*`` nodes that only ``custodes audit``
+    adds to a graph; no deployment contains one.
+    """
+    from custodes.sources.live import AUDIT_TYPES
+
+    return {rule_id: rule for rule_id, rule in catalogue().items()
+            if not set(rule.types) <= set(AUDIT_TYPES)}
+
+
 def policies(rules: Mapping[str, Rule] | None = None) -> list[Policy]:
-    """One policy per rule of the catalogue (or of ``rules``), in rule-id order.
+    """One policy per rule of the pack (or of ``rules``), in rule-id order.
 
     Usable as they are in a ``pulumi_policy.PolicyPack`` of one's own; the pack in
     ``policies/`` serves them with :func:`custodes.crossguard.serve`.
     """
-    chosen = catalogue() if rules is None else rules
+    chosen = pack_rules() if rules is None else rules
     return [policy(rule) for rule in chosen.values()]
