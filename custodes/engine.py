@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import custodes
 from custodes.config import Settings
-from custodes.custody import CustodyAnalysis
+from custodes.custody import CustodyAnalysis, Workload
 from custodes.custody.responsibility import matrix, workload_summary
 from custodes.errors import CustodesError
 from custodes.model import Graph, Resource, SourcePosition, UnknownValueError
@@ -190,3 +190,38 @@ def evaluate(graph: Graph, settings: Settings | None = None,
     ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
     return Report(ordered, len(graph), settings.profile, context.custody,
                   checks=tuple(sorted(set(checks))))
+
+
+def combine(reports: Iterable[Report]) -> Report:
+    """One report of several inputs (stacks): what each found, together, in report order.
+
+    Findings, workloads and checks are merged and sorted as :func:`evaluate`
+    sorts them, resource counts add up, and a finding or workload two inputs
+    share (two exports of one stack) is reported once. Given the reports in input
+    order, the result does not depend on how, or in what order, they were
+    computed.
+    """
+    collected = list(reports)
+    if not collected:
+        raise ValueError("combine needs at least one report")
+    if len(collected) == 1:
+        return collected[0]
+    findings: dict[tuple[str, str, str], Finding] = {}
+    extra: dict[tuple[str, str, str], Finding] = {}
+    for report in collected:
+        for finding in report.findings:
+            findings.setdefault(finding.sort_key, finding)
+        for finding in report.extra_findings:
+            extra.setdefault(finding.sort_key, finding)
+    workloads: dict[str, Workload] = {}
+    for report in collected:
+        for workload in report.custody:
+            workloads.setdefault(workload.resource.urn, workload)
+    return replace(
+        collected[0],
+        findings=tuple(sorted(findings.values(), key=lambda f: f.sort_key)),
+        resources=sum(report.resources for report in collected),
+        custody=CustodyAnalysis(tuple(workloads[urn] for urn in sorted(workloads))),
+        extra_findings=tuple(sorted(extra.values(), key=lambda f: f.sort_key)),
+        checks=tuple(sorted({check for report in collected for check in report.checks})),
+    )

@@ -1,12 +1,25 @@
-"""``custodes check PATH…``: judge Pulumi projects (run offline), previews and stack exports."""
+"""``custodes check PATH…``: judge Pulumi projects (run offline), previews and stack exports.
+
+Several paths (or a directory of exports) are judged in parallel, one input
+per process (``--jobs``, default the number of cores), and reported together
+as one: the report is the same whatever the number of jobs.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
 
 from custodes.commands.output import add_output_arguments, emit, read_waivers
 from custodes.errors import UsageError
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+    from custodes.config import Settings
+    from custodes.engine import Report
+    from custodes.sources import LoadOptions
 
 
 def add_parser(commands: Any) -> None:
@@ -14,10 +27,13 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "check",
         help="judge Pulumi projects, previews and stack exports",
-        description="Judge a Pulumi project directory (run offline), a `pulumi preview --json` "
-                    "file, a `pulumi stack export` file, or - for standard input.",
+        description="Judge Pulumi project directories (run offline), `pulumi preview --json` "
+                    "files, `pulumi stack export` files, directories of such files, or - for "
+                    "standard input; several inputs are judged in parallel and reported as one.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="judge up to N inputs at once (default: the number of cores)")
     add_output_arguments(parser)
     parser.add_argument("--stack", help="the stack of a project directory (Pulumi.<stack>.yaml)")
     parser.add_argument("--project-dir", metavar="DIR",
@@ -39,19 +55,24 @@ def run(arguments: argparse.Namespace) -> int:
     from custodes.positions import relocated
     from custodes.progress import progress
     from custodes.rules.registry import catalogue
-    from custodes.sources import LoadOptions, load
+    from custodes.sources import LoadOptions, expand, load
 
     if arguments.timeout <= 0 or arguments.max_input_mb <= 0:
         raise UsageError("--timeout and --max-input-mb must be positive")
+    if arguments.jobs is not None and arguments.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     if arguments.paths.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
-    if len(arguments.paths) != 1:
-        raise UsageError("one PATH at a time")
+    paths = expand(arguments.paths)
     document = read_config_file(arguments.config) if arguments.config else None
     settings = build_settings(arguments.profile, document, arguments.config or "configuration")
     options = LoadOptions(arguments.stack, arguments.timeout, arguments.max_input_mb)
     waivers = read_waivers(arguments)
-    path = arguments.paths[0]
+    if len(paths) > 1:
+        report = judge_all(paths, settings, options, arguments.project_dir,
+                           arguments.jobs or default_jobs())
+        return emit(report, arguments, waivers)
+    path = paths[0]
     is_project = path != "-" and Path(path).is_dir()
     with progress() as stages:
         stages.stage(f"running {path} offline" if is_project else f"reading {path}")
@@ -61,3 +82,92 @@ def run(arguments: argparse.Namespace) -> int:
     # Sources record positions relative to the project; reports name them from the repository.
     project_dir = Path(path) if is_project else Path(arguments.project_dir or ".")
     return emit(relocated(report, project_dir), arguments, waivers)
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def judge(path: str, settings: Settings, options: LoadOptions,
+          project_dir: str | None = None) -> Report:
+    """The report of one input, its source positions relative to the repository.
+
+    ``project_dir`` is where a preview or export came from (``--project-dir``).
+    """
+    from pathlib import Path
+
+    from custodes.engine import evaluate
+    from custodes.positions import relocated
+    from custodes.sources import load
+
+    is_project = path != "-" and Path(path).is_dir()
+    report = evaluate(load(path, options), settings)
+    return relocated(report, Path(path) if is_project else Path(project_dir or "."))
+
+
+def judge_all(paths: list[str], settings: Settings, options: LoadOptions,
+              project_dir: str | None, jobs: int) -> Report:
+    """The combined report of several inputs, judged by up to ``jobs`` processes.
+
+    Each input is loaded and judged in a process of its own; the reports are
+    combined in input order, so the result does not depend on ``jobs``. The
+    first input (in order) that fails is the error reported. Standard input
+    is read here, in this process.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from custodes.engine import combine
+    from custodes.progress import progress
+
+    files = [path for path in paths if path != "-"]
+    workers = min(jobs, len(files))
+    reports: list[Report] = []
+    if workers <= 1:
+        with progress() as stages:
+            stages.stage(f"judging {len(paths)} inputs", total=len(paths))
+            for path in paths:
+                reports.append(judge(path, settings, options, project_dir))
+                stages.advance()
+        return combine(reports)
+    # Every worker starts at the first submit, before a progress bar has a thread.
+    with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+        futures: dict[str, Future[Report]] = {
+            path: pool.submit(judge, path, settings, options, project_dir) for path in files
+        }
+        try:
+            with progress() as stages:
+                stages.stage(f"judging {len(paths)} inputs ({workers} jobs)", total=len(paths))
+                for path in paths:
+                    future = futures.get(path)
+                    reports.append(future.result() if future is not None
+                                   else judge(path, settings, options, project_dir))
+                    stages.advance()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return combine(reports)
+
+
+def _pool_context() -> BaseContext:
+    """How workers start: forked from this process when that is safe, else a fork server.
+
+    A fork inherits the loaded engine and starts at once; it is safe on Linux
+    while this process runs no other thread. Elsewhere, a fork server with the
+    engine preloaded starts workers without inheriting threads.
+    """
+    import multiprocessing
+    import sys
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "custodes.engine", "custodes.positions",
+                                    "custodes.sources"])
+    return context

@@ -58,6 +58,7 @@ RELEASE_ACTIONS = (
 ATTESTATION_CONDITION_PREFIX = "kms:recipientattestation:"
 _ALL_ZERO = re.compile(r"^0+$")
 _ACCOUNT_ROOT = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:root$|^\d{12}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$")
 
 
 def is_sev_snp(resource: Resource) -> bool | None:
@@ -210,11 +211,8 @@ def _device_keys(graph: Graph, resource: Resource) -> Iterator[KeyCustody]:
 
 
 def _attached_volume_keys(graph: Graph, instance: Resource) -> Iterator[KeyCustody]:
-    for attachment in graph.of_type(VOLUME_ATTACHMENT):
-        target = graph.reference(attachment, "instanceId", attachment.get("instanceId"),
-                                 (INSTANCE,))
-        if instance not in target.candidates:
-            continue
+    attachments = graph.referrers((VOLUME_ATTACHMENT,), "instanceId", (INSTANCE,))
+    for attachment in attachments.get(instance.urn, ()):
         volume = graph.reference(attachment, "volumeId", attachment.get("volumeId"), (VOLUME,))
         for candidate in volume.candidates:
             custody = disk_key(graph, candidate, "kmsKeyId", candidate.get("kmsKeyId"))
@@ -327,15 +325,21 @@ class ReleaseBinding:
     roles: tuple[Resource, ...] = field(default=())
 
 
-def enclave_parent_roles(graph: Graph) -> dict[str, list[Resource]]:
-    """The IAM roles of Nitro Enclaves parents, keyed by role URN, with their parents."""
-    roles: dict[str, list[Resource]] = {}
-    for parent in graph.of_type(*WORKLOAD_TYPES):
-        if is_enclave_parent(parent) is not True:
-            continue
-        for role in instance_roles(graph, parent):
-            roles.setdefault(role.urn, []).append(parent)
-    return roles
+def enclave_parent_roles(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+    """The IAM roles of Nitro Enclaves parents, keyed by role URN, with their parents.
+
+    Computed once per graph.
+    """
+    def build(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+        roles: dict[str, list[Resource]] = {}
+        for parent in graph.of_type(*WORKLOAD_TYPES):
+            if is_enclave_parent(parent) is not True:
+                continue
+            for role in instance_roles(graph, parent):
+                roles.setdefault(role.urn, []).append(parent)
+        return {urn: tuple(parents) for urn, parents in roles.items()}
+
+    return graph.derived(("aws-enclave-parent-roles",), build)
 
 
 def instance_roles(graph: Graph, instance: Resource) -> list[Resource]:
@@ -360,7 +364,15 @@ def instance_roles(graph: Graph, instance: Resource) -> list[Resource]:
 def _principal_is_role(graph: Graph, principal: str, role: Resource) -> bool:
     if principal == "*":
         return True
-    return role in graph.find(principal, (IAM_ROLE,))
+    if role in graph.find(principal, (IAM_ROLE,)):
+        return True
+    # A role being created has no ARN yet (a preview); a literal ARN still names it
+    # by path and name, which are inputs.
+    match = _ROLE_ARN.match(principal)
+    if match is None or isinstance(role.output("arn"), str):
+        return False
+    path = role.get("path")
+    return role.get("name") == match["name"] and (path or "/") == f"/{match['path']}"
 
 
 def _role_iam_grants_release(graph: Graph, role: Resource) -> bool | None:
@@ -369,13 +381,10 @@ def _role_iam_grants_release(graph: Graph, role: Resource) -> bool | None:
     inline = role.get("inlinePolicies")
     if isinstance(inline, list):
         documents.extend(p.get("policy") for p in inline if isinstance(p, Mapping))
-    for policy in graph.of_type(IAM_ROLE_POLICY):
-        if role in graph.reference(policy, "role", policy.get("role"), (IAM_ROLE,)).candidates:
-            documents.append(policy.get("policy"))
-    for attachment in graph.of_type(IAM_ROLE_POLICY_ATTACHMENT):
-        attached_role = graph.reference(attachment, "role", attachment.get("role"), (IAM_ROLE,))
-        if role not in attached_role.candidates:
-            continue
+    role_policies = graph.referrers((IAM_ROLE_POLICY,), "role", (IAM_ROLE,))
+    documents.extend(policy.get("policy") for policy in role_policies.get(role.urn, ()))
+    attachments = graph.referrers((IAM_ROLE_POLICY_ATTACHMENT,), "role", (IAM_ROLE,))
+    for attachment in attachments.get(role.urn, ()):
         arn = attachment.get("policyArn")
         managed = graph.reference(attachment, "policyArn", arn, (IAM_POLICY,))
         if managed.state == "external" and isinstance(arn, str):
@@ -395,13 +404,82 @@ def _role_iam_grants_release(graph: Graph, role: Resource) -> bool | None:
     return None if unknown else False
 
 
+@dataclass(frozen=True)
+class _ParentRoles:
+    """The enclave parents' roles in order, and those whose IAM may grant release."""
+
+    roles: tuple[Resource, ...]
+    position: Mapping[str, int]
+    # Roles whose own IAM policies allow release, or cannot be read: the only ones an
+    # account-root grant in a key policy can reach.
+    through_iam: tuple[Resource, ...]
+    # Roles without an ARN yet (being created), by (name, path): what a literal role
+    # ARN names in a preview (see _principal_is_role).
+    without_arn: Mapping[tuple[str, str], tuple[Resource, ...]]
+
+
+def _parent_roles(graph: Graph) -> _ParentRoles:
+    def build(graph: Graph) -> _ParentRoles:
+        found = (graph.get(urn) for urn in enclave_parent_roles(graph))
+        roles = tuple(role for role in found if role is not None)
+        without_arn: dict[tuple[str, str], list[Resource]] = {}
+        for role in roles:
+            name, path = role.get("name"), role.get("path")
+            if (not isinstance(role.output("arn"), str) and isinstance(name, str)
+                    and (path is None or isinstance(path, str))):
+                without_arn.setdefault((name, path or "/"), []).append(role)
+        return _ParentRoles(
+            roles,
+            {role.urn: index for index, role in enumerate(roles)},
+            tuple(role for role in roles if _role_iam_grants_release(graph, role) is not False),
+            {name: tuple(found) for name, found in without_arn.items()},
+        )
+
+    return graph.derived(("aws-enclave-parent-role-list",), build)
+
+
+def _roles_in_reach(graph: Graph, statements: list[Statement],
+                    parents: _ParentRoles) -> list[Resource]:
+    """The parent roles that some statement may name, in parent order.
+
+    A role that no principal names, whose IAM policies grant no release, is
+    untouched by every statement; leaving it out keeps a key's binding
+    proportional to the roles that matter instead of to all roles of the stack.
+    """
+    principals = [p for statement in statements for p in statement.principals]
+    if "*" in principals:
+        return list(parents.roles)
+    reach: dict[str, Resource] = {}
+    for principal in principals:
+        if _ACCOUNT_ROOT.match(principal):
+            reach.update((role.urn, role) for role in parents.through_iam)
+        named = graph.find(principal, (IAM_ROLE,))
+        match = None if named else _ROLE_ARN.match(principal)
+        if match is not None:
+            named = list(parents.without_arn.get((match["name"], f"/{match['path']}"), ()))
+        for role in named:
+            if role.urn in parents.position:
+                reach[role.urn] = role
+    return sorted(reach.values(), key=lambda role: parents.position[role.urn])
+
+
 def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
-    """How a KMS key of the stack releases to the stack's Nitro Enclaves parents."""
+    """How a KMS key of the stack releases to the stack's Nitro Enclaves parents.
+
+    Computed once per key and graph.
+    """
     if key is None or key.type != KMS_KEY:
         return ReleaseBinding(False)
-    roles_to_parents = enclave_parent_roles(graph)
-    roles = [graph.get(urn) for urn in roles_to_parents]
-    parent_roles = [role for role in roles if role is not None]
+    bindings: dict[str, ReleaseBinding] = graph.derived(("aws-release-bindings",),
+                                                        lambda graph: {})
+    binding = bindings.get(key.urn)
+    if binding is None:
+        binding = bindings[key.urn] = _release_binding(graph, key)
+    return binding
+
+
+def _release_binding(graph: Graph, key: Resource) -> ReleaseBinding:
+    parents = _parent_roles(graph)
     policy = key.get("policy")
     if policy is None or policy == "":
         # The default key policy lets the whole account use the key through IAM.
@@ -415,7 +493,7 @@ def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
     problems: list[str] = []
     reached: list[Resource] = []
     conditioned = False
-    for role in parent_roles:
+    for role in _roles_in_reach(graph, statements, parents):
         denies_unattested = any(
             s.effect == "deny" and s.allows_release() and s.attestation_values()
             and any(_principal_is_role(graph, p, role) or _ACCOUNT_ROOT.match(p) for p in
@@ -460,14 +538,28 @@ def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
     return ReleaseBinding(conditioned, (), tuple(reached))
 
 
+def _keys_by_role(graph: Graph) -> Mapping[str, tuple[int, ...]]:
+    """The KMS keys (positions in stack order) that release to each parent role."""
+    def build(graph: Graph) -> Mapping[str, tuple[int, ...]]:
+        index: dict[str, list[int]] = {}
+        for position, key in enumerate(graph.of_type(KMS_KEY)):
+            for role in release_binding(graph, key).roles:
+                index.setdefault(role.urn, []).append(position)
+        return {urn: tuple(positions) for urn, positions in index.items()}
+
+    return graph.derived(("aws-keys-by-parent-role",), build)
+
+
 def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
     roles = instance_roles(graph, parent)
     if not roles:
         return
-    for key in graph.of_type(KMS_KEY):
+    by_role = _keys_by_role(graph)
+    positions = sorted({position for role in roles for position in by_role.get(role.urn, ())})
+    keys = graph.of_type(KMS_KEY) if positions else []
+    for position in positions:
+        key = keys[position]
         binding = release_binding(graph, key)
-        if not any(role in binding.roles for role in roles):
-            continue
         level, note = key_custody(graph, key)
         yield KeyCustody(f"enclave key {key.name}", level, note, key, binding.bound)
 

@@ -81,10 +81,21 @@ def _vault_of(graph: Graph, key: Resource) -> Resource | None:
     if reference.target is not None:
         return reference.target
     if isinstance(name, str):
-        for vault in graph.of_type(VAULT, MANAGED_HSM):
-            if name in (vault.get("vaultName"), vault.get("name"), vault.output("name")):
-                return vault
+        return _vaults_by_name(graph).get(name)
     return None
+
+
+def _vaults_by_name(graph: Graph) -> Mapping[str, Resource]:
+    """Each vault and managed HSM by its names; the first in stack order wins (once per graph)."""
+    def build(graph: Graph) -> Mapping[str, Resource]:
+        index: dict[str, Resource] = {}
+        for vault in graph.of_type(VAULT, MANAGED_HSM):
+            for name in (vault.get("vaultName"), vault.get("name"), vault.output("name")):
+                if isinstance(name, str):
+                    index.setdefault(name, vault)
+        return index
+
+    return graph.derived(("azure-vaults-by-name",), build)
 
 
 def key_url_custody(

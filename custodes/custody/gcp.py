@@ -142,23 +142,31 @@ def confidential_space_providers(graph: Graph) -> list[Resource]:
     return providers
 
 
+def _confidential_space_pools(graph: Graph) -> tuple[set[Any], list[Resource]]:
+    """The pool ids that Confidential Space providers name, and those pools (once per graph)."""
+    def build(graph: Graph) -> tuple[set[Any], list[Resource]]:
+        pools = {
+            provider.get("workloadIdentityPoolId")
+            for provider in confidential_space_providers(graph)
+        }
+        pools.discard(None)
+        pool_resources = [
+            pool for pool in graph.of_type(WORKLOAD_IDENTITY_POOL)
+            if pool.get("workloadIdentityPoolId") in pools
+        ] if pools else []
+        return pools, pool_resources
+
+    return graph.derived(("gcp-confidential-space-pools",), build)
+
+
 def confidential_space_bound(graph: Graph, key: Resource) -> bool:
     """Whether ``key`` is granted to a Confidential Space workload identity pool."""
-    pools = {
-        provider.get("workloadIdentityPoolId")
-        for provider in confidential_space_providers(graph)
-    }
-    pools.discard(None)
+    pools, pool_resources = _confidential_space_pools(graph)
     if not pools:
         return False
-    pool_resources = [
-        pool for pool in graph.of_type(WORKLOAD_IDENTITY_POOL)
-        if pool.get("workloadIdentityPoolId") in pools
-    ]
-    for grant in graph.of_type(CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING):
-        target = graph.reference(grant, "cryptoKeyId", grant.get("cryptoKeyId"), (CRYPTO_KEY,))
-        if key not in target.candidates:
-            continue
+    grants = graph.referrers((CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING), "cryptoKeyId",
+                             (CRYPTO_KEY,))
+    for grant in grants.get(key.urn, ()):
         members = [grant.get("member")] if grant.type == CRYPTO_KEY_IAM_MEMBER else (
             grant.get("members") if isinstance(grant.get("members"), list) else [UNKNOWN]
         )

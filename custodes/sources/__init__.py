@@ -2,14 +2,18 @@
 
 :func:`load` detects the kind of what it is given — a Pulumi project
 directory, a ``pulumi preview --json`` file, a ``pulumi stack export`` file, or
-``-`` for standard input — and returns its :class:`~custodes.model.Graph`.
+``-`` for standard input — and returns its :class:`~custodes.model.Graph`;
+:func:`expand` turns the paths of a command line, directories of exports
+included, into inputs.
 The live cloud (``custodes audit``) is a source of its own in
 :mod:`custodes.sources.live`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -50,6 +54,30 @@ def read_bytes(path: str, limit_mb: int, stdin: BinaryIO | None = None) -> bytes
     if len(data) > limit:
         raise InputError(f"{path}: larger than the {limit_mb} MiB limit (--max-input-mb)")
     return data
+
+
+def expand(paths: Iterable[str]) -> list[str]:
+    """The inputs ``paths`` name, each once, in order.
+
+    A directory without ``Pulumi.yaml`` stands for the ``*.json`` files in it
+    (previews and stack exports, sorted by name, not recursive); a project
+    directory, a file and ``-`` stand for themselves.
+    """
+    from custodes.sources.program import is_project
+
+    inputs: dict[str, str] = {}
+    for path in paths:
+        directory = Path(path)
+        if path == "-" or not directory.is_dir() or is_project(directory):
+            inputs.setdefault(path if path == "-" else os.path.realpath(path), path)
+            continue
+        files = sorted(file for file in directory.glob("*.json") if file.is_file())
+        if not files:
+            raise InputError(f"{path}: a directory without Pulumi.yaml or *.json files is "
+                             "neither a Pulumi project nor a directory of previews and exports")
+        for file in files:
+            inputs.setdefault(os.path.realpath(file), str(file))
+    return list(inputs.values())
 
 
 def load(path: str, options: LoadOptions | None = None, stdin: BinaryIO | None = None) -> Graph:

@@ -1,0 +1,535 @@
+"""Benchmarks: ``custodes check`` at scale, the CrossGuard pack, and Checkov on the same work.
+
+    python benchmarks/run.py                      # everything (minutes: 100k and Checkov 10k)
+    python benchmarks/run.py --sizes 1000,10000   # a quicker run
+    python benchmarks/run.py --no-checkov --sizes 1000 --repeat 3
+
+What it measures, each as a whole process (wall time, CPU time, peak RSS):
+
+* start-up: ``custodes check`` on a 16-resource export;
+* synthetic stack exports and previews (``benchmarks/synthetic.py``, from
+  ``--seed``) of each size, median of ``--repeat`` runs, with the cost per resource;
+* every project in ``examples/``, run offline;
+* many stacks: a directory of exports, ``--jobs 1`` against all cores;
+* the CrossGuard pack's start-up and median ``Analyze`` latency against a
+  trivial eight-policy pack (``benchmarks/pack_latency.py``);
+* Checkov (``--checkov``, the optional ``bench`` extra) on a Terraform plan of
+  as many ``aws_instance`` resources, and the ratio.
+
+It checks the targets of issue 8 and writes a Markdown report
+(``benchmarks/results.md`` unless ``--output``). Generated inputs go to
+``benchmarks/out/`` (ignored by git). Timings are of this machine under its
+load at the time: the report records the core count and load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synthetic  # noqa: E402  (benchmarks/ is not a package)
+
+DEFAULT_SIZES = (1_000, 10_000, 100_000)
+CHECKOV_VERSION = "3.3.30"
+HEAVY_MODULES = ("pulumi", "pulumi_aws", "pulumi_azure_native", "pulumi_gcp", "pulumi_policy",
+                 "boto3", "botocore", "azure", "google", "grpc")
+
+# Issue 8's targets on a 2-core machine.
+TARGET_STARTUP_S = 0.4
+TARGET_10K_S, TARGET_10K_MB = 1.5, 300
+TARGET_100K_S = 15.0
+TARGET_EXAMPLE_S = 3.0
+TARGET_PACK_RATIO = 1.5
+
+
+@dataclass
+class Sample:
+    """One run of a command: wall and CPU seconds, peak RSS, exit code."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    code: int
+
+
+@dataclass
+class Measure:
+    """Several runs of one command."""
+
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(s.rss_mb for s in self.samples)
+
+
+def run_once(command: Sequence[str], cwd: Path | None = None, stdout: Any = None,
+             timeout: float = 3600.0) -> Sample:
+    """Run ``command`` once in a fresh process; its wall time, CPU time and peak RSS.
+
+    The peak RSS is the largest of the process and the children it waited for
+    (``wait4``); CPU time includes those children.
+    """
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL,
+                                   stdout=stdout if stdout is not None else subprocess.DEVNULL,
+                                   stderr=errors)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.002)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        process.returncode = code
+        if code not in (0, 1):
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise RuntimeError(f"{' '.join(command)} exited {code}: {message}")
+    # ru_maxrss is in KiB on Linux, bytes on macOS.
+    scale = 1 if sys.platform == "darwin" else 1024
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale / 2**20, code)
+
+
+def measure(command: Sequence[str], repeat: int, cwd: Path | None = None,
+            stdout_file: Path | None = None) -> Measure:
+    """``repeat`` runs of ``command``."""
+    result = Measure()
+    for _ in range(repeat):
+        if stdout_file is None:
+            result.samples.append(run_once(command, cwd))
+        else:
+            with stdout_file.open("wb") as stdout:
+                result.samples.append(run_once(command, cwd, stdout))
+    return result
+
+
+def custodes_command(*arguments: str) -> list[str]:
+    """``custodes …`` with this interpreter, so the benchmark needs nothing on PATH."""
+    return [sys.executable, "-m", "custodes", *arguments]
+
+
+def summary_of(report: Path) -> dict[str, int]:
+    """The summary of a ``--format json`` report."""
+    summary: dict[str, int] = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    return summary
+
+
+def verdict(met: bool | None) -> str:
+    """A target's verdict for the tables."""
+    return "—" if met is None else ("met" if met else "**missed**")
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s" if value >= 0.995 else f"{value * 1000:.0f} ms"
+
+
+def size_label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``1000,10k,100k`` as numbers."""
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        if part:
+            sizes.append(int(float(part[:-1]) * 1000) if part.endswith("k") else int(part))
+    return sizes
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the benchmarks -------------------------------------------------------------------
+
+
+def bench_imports() -> list[str]:
+    """The heavy modules that ``custodes check`` on a JSON input imports (none, we hope)."""
+    tiny = OUT / "export-16.json"
+    probe = (
+        "import sys\n"
+        "from custodes.cli import main\n"
+        f"code = main(['check', {str(tiny)!r}, '--format', 'json', '--output', {os.devnull!r}])\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY_MODULES!r}))\n"
+        "print(','.join(heavy))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=False)
+    return [name for name in output.stdout.strip().split(",") if name]
+
+
+def bench_startup(repeat: int) -> Measure:
+    tiny = OUT / "export-16.json"
+    synthetic.write_json(synthetic.stack_export(16, SEED), str(tiny))
+    return measure(custodes_command("check", str(tiny), "--format", "json", "--output",
+                                    os.devnull), max(repeat, 10))
+
+
+def bench_sizes(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
+    rows = []
+    for size in sizes:
+        for kind, build in (("export", synthetic.stack_export), ("preview", synthetic.preview)):
+            path = OUT / f"{kind}-{size}.json"
+            log(f"generating {path.name}")
+            megabytes = synthetic.write_json(build(size, SEED), str(path)) / 2**20
+            report = OUT / f"{kind}-{size}.report.json"
+            runs = repeat if size < 100_000 else max(1, min(repeat, 3))
+            log(f"custodes check {path.name} ×{runs}")
+            result = measure(custodes_command(
+                "check", str(path), "--format", "json", "--output", str(report),
+                "--max-input-mb", str(int(megabytes * 2) + 64)), runs)
+            rows.append({"size": size, "kind": kind, "mb": megabytes, "measure": result,
+                         "summary": summary_of(report)})
+            path.unlink()  # the largest inputs are hundreds of MB
+    return rows
+
+
+def bench_examples(repeat: int) -> list[dict[str, Any]]:
+    rows = []
+    for project in sorted((ROOT / "examples").iterdir()):
+        if not (project / "Pulumi.yaml").is_file():
+            continue
+        report = OUT / f"example-{project.name}.report.json"
+        log(f"custodes check examples/{project.name} ×{repeat}")
+        result = measure(custodes_command("check", str(project), "--format", "json",
+                                          "--output", str(report)), repeat)
+        rows.append({"name": project.name, "measure": result, "summary": summary_of(report)})
+    return rows
+
+
+def bench_fleet(stacks: int, size: int, jobs: int, repeat: int) -> dict[str, Any]:
+    fleet = OUT / "fleet"
+    shutil.rmtree(fleet, ignore_errors=True)
+    fleet.mkdir(parents=True)
+    for index in range(stacks):
+        document = synthetic.stack_export(size, SEED + index, stack=f"stack{index:03d}")
+        synthetic.write_json(document, str(fleet / f"stack{index:03d}.json"))
+    results = {}
+    for count in sorted({1, jobs}):
+        report = OUT / f"fleet-jobs{count}.report.json"
+        log(f"custodes check fleet/ --jobs {count} ×{repeat}")
+        results[count] = measure(custodes_command("check", str(fleet), "--jobs", str(count),
+                                                  "--format", "json", "--output", str(report)),
+                                 repeat)
+    same = len({(OUT / f"fleet-jobs{count}.report.json").read_bytes() for count in results}) == 1
+    shutil.rmtree(fleet)
+    return {"stacks": stacks, "size": size, "results": results, "same": same}
+
+
+def bench_pack() -> dict[str, Any] | None:
+    """The CrossGuard pack against the trivial pack: ``benchmarks/pack_latency.py``'s measure.
+
+    It returns ``{"packs": {name: figures}, "ratio", "target", "met", …}`` with,
+    per pack, start-up seconds and per-``Analyze`` microseconds.
+    """
+    try:
+        import pack_latency  # type: ignore[import-not-found]
+    except ImportError as error:
+        log(f"pack latency: not measured ({error})")
+        return None
+    log("CrossGuard pack latency")
+    result: dict[str, Any] = dict(pack_latency.measure())
+    return result
+
+
+def find_checkov(explicit: str | None) -> str | None:
+    """The Checkov executable: --checkov, $CUSTODES_BENCH_CHECKOV, PATH, or .venv-bench/."""
+    for candidate in (explicit, os.environ.get("CUSTODES_BENCH_CHECKOV"), shutil.which("checkov"),
+                      str(ROOT / ".venv-bench" / "bin" / "checkov")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def bench_checkov(checkov: str, sizes: list[int], repeat: int) -> list[dict[str, Any]]:
+    version = subprocess.run([checkov, "--version"], capture_output=True, text=True,
+                             check=False).stdout.strip()
+    rows = []
+    for size in sizes:
+        plan = OUT / f"plan-{size}.json"
+        document = synthetic.terraform_plan(size, SEED)
+        managed = set(synthetic.aws_managed_root_volumes(document))
+        synthetic.write_json(document, str(plan))
+        del document
+        output = OUT / f"plan-{size}.checkov.json"
+        log(f"checkov -f {plan.name} ×{repeat}")
+        # --skip-download: no call to the Prisma Cloud API (there is no network here, and a
+        # benchmark should not depend on one).
+        result = measure([checkov, "-f", str(plan), "--framework", "terraform_plan",
+                          "--skip-download", "-o", "json"], repeat, stdout_file=output)
+        findings = json.loads(output.read_text(encoding="utf-8"))
+        results = findings.get("results", {}) if isinstance(findings, dict) else {}
+        flagged = {check.get("resource", "") for check in results.get("failed_checks", ())}
+        rows.append({"size": size, "measure": result, "version": version,
+                     "summary": findings.get("summary", {}) if isinstance(findings, dict) else {},
+                     "managed": len(managed), "managed_flagged": len(managed & flagged)})
+        plan.unlink()
+    return rows
+
+
+# --- the report -----------------------------------------------------------------------
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                            capture_output=True, check=False).stdout.strip() or "unknown"
+    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"custodes at commit {commit}")
+
+
+def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, float]) -> str:
+    lines = ["# custodes benchmarks", "",
+             f"Measured by `python benchmarks/run.py {' '.join(args.argv)}`".rstrip() + " on "
+             f"{machine()}; load average {load[0]:.1f} before, {load[1]:.1f} after. Every "
+             "time is a whole `custodes check` process (interpreter start-up included), "
+             f"median of {args.repeat} runs (at most 3 at 100k); peak RSS is the largest "
+             "process. Inputs are synthetic (`benchmarks/synthetic.py`, seed "
+             f"{args.seed}): a mix of AWS, Azure and GCP confidential workloads, keys, key "
+             "stores, references and noise, in the shapes of `pulumi stack export` and "
+             "`pulumi preview --json` (where a quarter of the resources are still to be "
+             "created, so their references are unknown values).", ""]
+    targets: list[tuple[str, str, bool | None]] = []
+
+    startup: Measure = parts["startup"]
+    heavy: list[str] = parts["heavy"]
+    targets.append((f"`custodes check` on JSON starts in < {TARGET_STARTUP_S} s",
+                    seconds(startup.wall), startup.wall < TARGET_STARTUP_S))
+    targets.append(("the JSON path imports no Pulumi or cloud SDK",
+                    ", ".join(heavy) or "none imported", not heavy))
+
+    lines += ["## Stacks of 1k to 100k resources", ""]
+    rows = []
+    for row in parts["sizes"]:
+        result: Measure = row["measure"]
+        summary = row["summary"]
+        rows.append([size_label(row["size"]), row["kind"], f"{row['mb']:.0f} MB",
+                     seconds(result.wall), seconds(result.cpu), f"{result.rss_mb:.0f} MB",
+                     f"{result.wall / row['size'] * 1e6:.0f} µs",
+                     f"{summary['mandatory']} / {summary['advisory']} / "
+                     f"{summary['unresolved']}"])
+        if row["size"] == 10_000:
+            targets.append((f"10k resources ({row['kind']}) in < {TARGET_10K_S} s and "
+                            f"< {TARGET_10K_MB} MB", f"{seconds(result.wall)}, "
+                            f"{result.rss_mb:.0f} MB",
+                            result.wall < TARGET_10K_S and result.rss_mb < TARGET_10K_MB))
+        if row["size"] == 100_000:
+            targets.append((f"100k resources ({row['kind']}) in < {TARGET_100K_S:.0f} s",
+                            seconds(result.wall), result.wall < TARGET_100K_S))
+    lines += table(["resources", "input", "file", "wall", "CPU", "peak RSS",
+                    "wall per resource", "findings (mandatory / advisory / unresolved)"], rows)
+    lines += ["", f"Start-up (`custodes check` on a 16-resource export): {seconds(startup.wall)} "
+              f"wall, {seconds(startup.cpu)} CPU, {startup.rss_mb:.0f} MB; heavy modules "
+              f"imported: {', '.join(heavy) or 'none'}.", ""]
+
+    if parts.get("examples"):
+        lines += ["## Examples, run offline", ""]
+        rows = []
+        for row in parts["examples"]:
+            result = row["measure"]
+            rows.append([f"examples/{row['name']}", seconds(result.wall), seconds(result.cpu),
+                         f"{result.rss_mb:.0f} MB", row["summary"]["resources"]])
+            targets.append((f"offline check of examples/{row['name']} in < "
+                            f"{TARGET_EXAMPLE_S:.0f} s", seconds(result.wall),
+                            result.wall < TARGET_EXAMPLE_S))
+        lines += [*table(["project", "wall", "CPU", "peak RSS", "resources"], rows), ""]
+
+    fleet = parts.get("fleet")
+    if fleet:
+        lines += ["## Many stacks in one run", ""]
+        base = fleet["results"][1]
+        rows = [[f"`--jobs {jobs}`", seconds(result.wall), seconds(result.cpu),
+                 f"{result.rss_mb:.0f} MB", f"{base.wall / result.wall:.2f}×"]
+                for jobs, result in sorted(fleet["results"].items())]
+        lines += [f"A directory of {fleet['stacks']} stack exports of {fleet['size']} resources "
+                  f"each (`custodes check DIR`); the reports of every job count are "
+                  f"{'byte for byte the same' if fleet['same'] else '**not the same**'}.", ""]
+        lines += table(["jobs", "wall", "CPU", "peak RSS (largest process)", "speed-up"], rows)
+        lines += [""]
+
+    lines += ["## CrossGuard pack", ""]
+    pack = parts.get("pack")
+    pack_target = f"CrossGuard median `Analyze` within {TARGET_PACK_RATIO}× of a trivial pack"
+    if pack is None:
+        lines += ["Not measured: `benchmarks/pack_latency.py` could not be imported.", ""]
+        targets.append((pack_target, "not measured", None))
+    else:
+        packs: dict[str, dict[str, float]] = pack.get("packs", {})
+        lines += [f"`benchmarks/pack_latency.py`: each pack started "
+                  f"{pack.get('startup_runs', '?')} times, then `Analyze` on the "
+                  f"{pack.get('resources', '?')} resources of a synthetic preview "
+                  f"({pack.get('covered_resources', '?')} of types the resource policies "
+                  f"cover), {pack.get('rounds', '?')} rounds interleaved between the packs.", ""]
+        rows = [[name, seconds(figures.get("startup_info_s", float("nan"))),
+                 f"{figures.get('analyze_median_us', float('nan')) / 1000:.2f} ms",
+                 f"{figures.get('analyze_p90_us', float('nan')) / 1000:.2f} ms",
+                 f"{figures.get('analyze_covered_median_us', float('nan')) / 1000:.2f} ms",
+                 f"{figures.get('analyze_stack_ms', float('nan')):.0f} ms"]
+                for name, figures in packs.items()]
+        lines += [*table(["pack", "start-up (until it answers)", "median `Analyze`",
+                          "p90 `Analyze`", "median `Analyze`, covered types",
+                          "`AnalyzeStack`"], rows), ""]
+        ratio, ours, floor = pack.get("ratio"), packs.get("custodes"), packs.get("trivial")
+        if isinstance(ratio, int | float) and ours and floor:
+            targets.append((pack_target, f"{ours['analyze_median_us'] / 1000:.2f} ms vs "
+                            f"{floor['analyze_median_us'] / 1000:.2f} ms ({ratio:.2f}×)",
+                            ratio <= TARGET_PACK_RATIO))
+        else:
+            targets.append((pack_target, "not reported", None))
+
+    lines += ["## Checkov on the same number of resources", ""]
+    checkov = parts.get("checkov")
+    if checkov is None:
+        lines += [parts.get("checkov_note", "Not measured."), ""]
+    else:
+        exports = {row["size"]: row["measure"] for row in parts["sizes"]
+                   if row["kind"] == "export"}
+        rows = []
+        for row in checkov:
+            result = row["measure"]
+            ours = exports.get(row["size"])
+            ratio = f"{result.wall / ours.wall:.0f}×" if ours else "—"
+            rows.append([size_label(row["size"]), seconds(result.wall), seconds(result.cpu),
+                         f"{result.rss_mb:.0f} MB", f"{result.wall / row['size'] * 1e3:.1f} ms",
+                         seconds(ours.wall) if ours else "—", ratio,
+                         f"{row['managed_flagged']} of {row['managed']}"])
+        version = checkov[0]["version"] if checkov else ""
+        lines += [f"Checkov {version} (`checkov -f plan.json --framework terraform_plan "
+                  "--skip-download -o json`) on a `terraform show -json` plan of as many "
+                  "`aws_instance` resources as the custodes input has resources (SEV-SNP "
+                  "or enclave-enabled, encrypted root volumes, one in twenty encrypted with "
+                  "the AWS-managed key), median of "
+                  f"{args.checkov_repeat} run(s). custodes judges a harder mix of the same size "
+                  "(keys, key stores, policies and references to follow).", ""]
+        lines += table(["resources", "Checkov wall", "CPU", "peak RSS", "per resource",
+                        "custodes wall (export)", "Checkov ÷ custodes",
+                        "AWS-managed root keys Checkov flags"], rows)
+        lines += [""]
+
+    lines[2:2] = ["## Targets (issue 8)", "",
+                  *table(["target", "measured", "verdict"],
+                         [[name, value, verdict(met)] for name, value, met in targets]), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    global OUT, SEED
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="stack sizes, e.g. 1000,10k,100k (default: 1k, 10k and 100k)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measure (median)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic stacks")
+    parser.add_argument("--checkov", metavar="PATH", help="the checkov executable")
+    parser.add_argument("--no-checkov", action="store_true", help="do not run Checkov")
+    parser.add_argument("--checkov-sizes", default=None,
+                        help="sizes for Checkov (default: the sizes up to 10k; 100k takes "
+                             "Checkov most of an hour)")
+    parser.add_argument("--checkov-repeat", type=int, default=1, help="Checkov runs per size")
+    parser.add_argument("--fleet", default="8x1000", metavar="STACKSxSIZE",
+                        help="the many-stacks run (default 8x1000; 0 to skip)")
+    parser.add_argument("--no-examples", action="store_true", help="skip examples/")
+    parser.add_argument("--output", default=str(HERE / "results.md"),
+                        help="the Markdown report (default benchmarks/results.md)")
+    parser.add_argument("--workdir", default=str(HERE / "out"), help="generated inputs")
+    args = parser.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
+    if args.repeat < 1 or args.checkov_repeat < 1:
+        parser.error("--repeat and --checkov-repeat must be at least 1")
+    try:
+        sizes = parse_sizes(args.sizes)
+        checkov_sizes = (parse_sizes(args.checkov_sizes) if args.checkov_sizes is not None
+                         else [size for size in sizes if size <= 10_000])
+    except ValueError:
+        parser.error("sizes are numbers such as 1000 or 10k, separated by commas")
+    if any(size < 16 for size in sizes + checkov_sizes):
+        parser.error("the smallest size is 16")
+    OUT, SEED = Path(args.workdir), args.seed
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    load_before = os.getloadavg()[0]
+    parts: dict[str, Any] = {}
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("startup", lambda: bench_startup(args.repeat)),
+        ("heavy", bench_imports),
+        ("sizes", lambda: bench_sizes(sizes, args.repeat)),
+    ]
+    if not args.no_examples:
+        steps.append(("examples", lambda: bench_examples(min(args.repeat, 3))))
+    if args.fleet != "0":
+        stacks, _, size = args.fleet.partition("x")
+        from custodes.commands.check import default_jobs
+
+        steps.append(("fleet", lambda: bench_fleet(int(stacks), int(size or 1000),
+                                                   default_jobs(), min(args.repeat, 3))))
+    steps.append(("pack", bench_pack))
+    checkov = None if args.no_checkov else find_checkov(args.checkov)
+    if args.no_checkov:
+        parts["checkov_note"] = "Not measured (`--no-checkov`)."
+    elif checkov is None:
+        parts["checkov_note"] = (
+            f"Not measured: no `checkov` found. Install Checkov {CHECKOV_VERSION} in a "
+            "virtual environment of its own (it pins packaging<24, which the Pulumi SDK "
+            f"cannot use): `python -m venv .venv-bench && .venv-bench/bin/pip install "
+            f"checkov=={CHECKOV_VERSION}`, or pass `--checkov PATH`.")
+    elif checkov_sizes:
+        steps.append(("checkov", lambda: bench_checkov(checkov, checkov_sizes,
+                                                       args.checkov_repeat)))
+    for name, step in steps:
+        parts[name] = step()
+    text = report(args, parts, (load_before, os.getloadavg()[0]))
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(text)
+    log(f"wrote {args.output}")
+    return 0
+
+
+OUT = HERE / "out"
+SEED = 1
+
+if __name__ == "__main__":
+    sys.exit(main())
