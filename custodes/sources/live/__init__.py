@@ -75,8 +75,8 @@ class LiveOptions:
     SDK's default region for AWS, every location for Azure and GCP).
     ``wanted`` are identifiers a stack declares that a listing does not
     return on its own (custom key stores, crypto keys, vault keys): they are
-    read by id. ``retry_initial_delay`` is the first backoff of GCP's retry
-    (botocore and azure-core keep their own).
+    read by id. ``retry_initial_delay`` is the backoff factor of the Azure and GCP
+    retries (botocore's standard mode keeps its own).
     """
 
     regions: tuple[str, ...] = ()
@@ -84,7 +84,7 @@ class LiveOptions:
     project: str | None = None
     endpoint: str | None = None
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    retry_initial_delay: float = 1.0
+    retry_initial_delay: float = 0.8
     wanted: tuple[str, ...] = ()
 
 

@@ -74,9 +74,10 @@ class Account:
 
 @dataclass(frozen=True)
 class EbsDefaults:
-    """The account's EBS encryption defaults in one region."""
+    """The account's EBS encryption defaults in one region (``enabled`` is ``None``
+    when they could not be read)."""
 
-    enabled: bool
+    enabled: bool | None
     key: str | None
 
 
@@ -245,7 +246,9 @@ def launch_template(
         if isinstance(ebs, Mapping):
             encrypted = ebs.get("Encrypted")
             key = _key_reference(ebs.get("KmsKeyId"), managed)
-            if key is None and ebs_defaults is not None and (encrypted or ebs_defaults.enabled):
+            if key is None and ebs_defaults is not None and ebs_defaults.enabled is None:
+                key = UNKNOWN  # the defaults that decide it could not be read
+            elif key is None and ebs_defaults is not None and (encrypted or ebs_defaults.enabled):
                 # What EC2 does at launch: the account's default EBS key.
                 key = _key_reference(ebs_defaults.key, managed)
                 encrypted = True
@@ -312,7 +315,7 @@ def volume(data: Mapping[str, Any], where: Account,
     )
 
 
-def kms_key(metadata: Mapping[str, Any], policy: str | None,
+def kms_key(metadata: Mapping[str, Any], policy: Any,
             aliases: Sequence[str] = ()) -> Resource:
     """A KMS key from ``DescribeKey`` metadata and its ``default`` key policy.
 
@@ -499,7 +502,7 @@ def retry_config(max_attempts: int) -> Any:
     """botocore's standard retry mode (it backs off on throttling errors) with ``max_attempts``."""
     from botocore.config import Config
 
-    return Config(retries={"mode": "standard", "max_attempts": max_attempts},
+    return Config(retries={"mode": "standard", "total_max_attempts": max_attempts},
                   connect_timeout=10, read_timeout=60)
 
 
@@ -610,7 +613,9 @@ def _read_region(reader: _Reader, region: str, options: LiveOptions,
         policy = reader.call(region, "kms:GetKeyPolicy", key_types,
                              lambda k: kms.get_key_policy(KeyId=k, PolicyName="default")
                              ["Policy"], key_id, subject=key_id)
-        resources.append(kms_key(key, policy, sorted(names.get(key_id, []))))
+        # An unreadable policy is unknown, never "the default policy".
+        resources.append(kms_key(key, UNKNOWN if policy is None else policy,
+                                 sorted(names.get(key_id, []))))
         if key.get("CustomKeyStoreId"):
             store_ids.add(str(key["CustomKeyStoreId"]))
     # Only the key stores that keys use (or the stack declares) are read.
@@ -622,14 +627,6 @@ def _read_region(reader: _Reader, region: str, options: LiveOptions,
             store_id, subject=store_id)
         for store in stores or ():
             resources.append(custom_key_store(store, where))
-
-    by_default = reader.call(region, "ec2:GetEbsEncryptionByDefault", (facts.LAUNCH_TEMPLATE,),
-                             lambda: ec2.get_ebs_encryption_by_default()
-                             ["EbsEncryptionByDefault"])
-    default_key = reader.call(region, "ec2:GetEbsDefaultKmsKeyId", (facts.LAUNCH_TEMPLATE,),
-                              lambda: ec2.get_ebs_default_kms_key_id().get("KmsKeyId"))
-    defaults = None if by_default is None or default_key is None else EbsDefaults(
-        bool(by_default), _default_key_arn(default_key, where, managed))
 
     volume_list = reader.call(region, "ec2:DescribeVolumes", (facts.VOLUME, facts.INSTANCE),
                               lambda: _paginate(ec2, "describe_volumes", "Volumes")) or []
@@ -649,6 +646,8 @@ def _read_region(reader: _Reader, region: str, options: LiveOptions,
     templates = reader.call(region, "ec2:DescribeLaunchTemplates", (facts.LAUNCH_TEMPLATE,),
                             lambda: _paginate(ec2, "describe_launch_templates",
                                               "LaunchTemplates")) or []
+    defaults_needed = False
+    read_templates: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
     for template in templates:
         template_id = str(template["LaunchTemplateId"])
         versions = reader.call(
@@ -658,10 +657,27 @@ def _read_region(reader: _Reader, region: str, options: LiveOptions,
             template_id, subject=template_id)
         if not versions:
             continue
-        resource = launch_template(template, versions[0], where, managed, defaults)
-        resources.append(resource)
-        profile_data = versions[0].get("LaunchTemplateData", {}).get("IamInstanceProfile") or {}
-        profiles_used.update(str(v) for v in profile_data.values() if v)
+        read_templates.append((template, versions[0]))
+        data = versions[0].get("LaunchTemplateData") or {}
+        profiles_used.update(str(v) for v in (data.get("IamInstanceProfile") or {}).values() if v)
+        defaults_needed = defaults_needed or any(
+            isinstance(m.get("Ebs"), Mapping) and not m["Ebs"].get("KmsKeyId")
+            for m in data.get("BlockDeviceMappings") or ())
+    # The account's EBS defaults matter only to templates that name no key.
+    defaults = _ebs_defaults(reader, ec2, region, where, managed) if defaults_needed else None
+    for template, version in read_templates:
+        resources.append(launch_template(template, version, where, managed, defaults))
+
+
+def _ebs_defaults(reader: _Reader, ec2: Any, region: str, where: Account,
+                  managed: Mapping[str, str]) -> EbsDefaults:
+    by_default = reader.call(region, "ec2:GetEbsEncryptionByDefault", (facts.LAUNCH_TEMPLATE,),
+                             lambda: ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"])
+    default_key = reader.call(region, "ec2:GetEbsDefaultKmsKeyId", (facts.LAUNCH_TEMPLATE,),
+                              lambda: ec2.get_ebs_default_kms_key_id().get("KmsKeyId"))
+    if by_default is None or default_key is None:
+        return EbsDefaults(None, None)
+    return EbsDefaults(bool(by_default), _default_key_arn(str(default_key), where, managed))
 
 
 def _default_key_arn(value: str, where: Account, managed: Mapping[str, str]) -> str:

@@ -198,6 +198,7 @@ class Connection:
     subscription: str
     endpoint: str
     max_attempts: int
+    backoff: float = 0.8
 
     @property
     def scope(self) -> str:
@@ -210,7 +211,8 @@ class Connection:
         from azure.mgmt.keyvault import KeyVaultManagementClient
 
         options: dict[str, Any] = {"base_url": self.endpoint, "credential_scopes": [self.scope],
-                   "retry_total": max(self.max_attempts - 1, 0)}
+                                   "retry_total": max(self.max_attempts - 1, 0),
+                                   "retry_backoff_factor": self.backoff}
         return (ComputeManagementClient(self.credential, self.subscription, **options),
                 KeyVaultManagementClient(self.credential, self.subscription, **options))
 
@@ -233,7 +235,7 @@ def connect(options: LiveOptions, credential: Any = None) -> Connection:
                                       "AZURE_SUBSCRIPTION_ID")
     endpoint = (options.endpoint or DEFAULT_ENDPOINT).rstrip("/")
     connection = Connection(credential or default_credential(), subscription, endpoint,
-                            options.max_attempts)
+                            options.max_attempts, options.retry_initial_delay)
     try:
         connection.credential.get_token(connection.scope)
     except CredentialUnavailableError:

@@ -198,8 +198,8 @@ def property_changes(declared: Resource, live: Resource) -> list[dict[str, str]]
         have = _comparable(live, path)
         if have != want:
             if path in _JSON_PATHS or path.endswith("releasePolicy.data"):
-                changes.append(change(path, "document", "the declared document",
-                                      "a different document" if have is not None else "none"))
+                changes.append(change(path, "document", "the stack's version",
+                                      "a different version" if have is not None else "none"))
             else:
                 changes.append(change(path, "setting", _shown(declared, path),
                                       _shown(live, path)))

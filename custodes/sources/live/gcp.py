@@ -315,7 +315,7 @@ class _Reader:
 
         try:
             return function(*arguments)
-        except core_exceptions.Unauthenticated:
+        except core_exceptions.Unauthorized:  # HTTP 401, gRPC UNAUTHENTICATED
             raise CloudAccessError(CLOUD, f"credentials refused by {api} "
                                           "(UNAUTHENTICATED)") from None
         except google.auth.exceptions.RefreshError:
@@ -328,11 +328,24 @@ class _Reader:
         except core_exceptions.RetryError:
             self.recorder.add(self.scope, api, "RETRIES_EXHAUSTED", types, subject)
         except core_exceptions.GoogleAPICallError as error:
-            reason = getattr(error, "reason", None) or type(error).__name__
-            self.recorder.add(self.scope, api, str(reason), types, subject)
+            self.recorder.add(self.scope, api, _reason(error), types, subject)
         except (google.auth.exceptions.TransportError, requests.RequestException) as error:
             self.recorder.add(self.scope, api, type(error).__name__, types, subject)
+        except google.auth.exceptions.GoogleAuthError as error:
+            raise CloudAccessError(CLOUD, f"credentials unusable for {api} "
+                                          f"({type(error).__name__})") from None
         return None
+
+
+def _reason(error: Any) -> str:
+    """The status a Google API error names (``PERMISSION_DENIED``), else its class."""
+    if getattr(error, "reason", None):
+        return str(error.reason)
+    response = getattr(error, "response", None)
+    try:
+        return str(response.json()["error"]["status"])  # type: ignore[union-attr]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return type(error).__name__
 
 
 def _json(message: Any) -> dict[str, Any]:
