@@ -37,4 +37,18 @@ class ConfigurationError(CustodesError, ValueError):
         super().__init__(message)
 
 
-__all__ = ["ConfigurationError"]
+def whole_number(argument: str, value: object, minimum: int = 1) -> int:
+    """``value`` as an int of at least ``minimum``, or a :class:`ConfigurationError`.
+
+    Pulumi's wire format carries every number as a float, so a size that reaches a
+    component through the plugin arrives as ``20.0``: an integral float counts.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigurationError(argument, f"{value!r} is not a whole number of at least "
+                                 f"{minimum}")
+    return value
+
+
+__all__ = ["ConfigurationError", "whole_number"]

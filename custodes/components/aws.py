@@ -30,7 +30,7 @@ import pulumi
 import pulumi_aws as aws
 
 from custodes.catalog import aws_nitro_enclaves_problem, aws_sev_snp_supported
-from custodes.components import ConfigurationError
+from custodes.components import ConfigurationError, whole_number
 
 CUSTOMER_KEY_TYPE = "custodes:aws:CustomerKey"
 ENCLAVE_KEY_TYPE = "custodes:aws:EnclaveKey"
@@ -321,20 +321,16 @@ def plan_measurements(args: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _plan_volumes(args: Mapping[str, Any]) -> tuple[int, tuple[tuple[str, int, str], ...]]:
-    root = args.get("root_volume_size_gib", DEFAULT_ROOT_VOLUME_SIZE_GIB)
-    if not isinstance(root, int) or root < 1:
-        raise ConfigurationError("root_volume_size_gib", f"{root!r} is not a size in GiB")
+    root = whole_number("root_volume_size_gib",
+                        args.get("root_volume_size_gib", DEFAULT_ROOT_VOLUME_SIZE_GIB))
     volumes: list[tuple[str, int, str]] = []
     seen: set[str] = set()
     for index, volume in enumerate(args.get("data_volumes") or ()):
         device = volume.get("device_name")
-        size = volume.get("size_gib")
         if not isinstance(device, str) or not device or device in seen:
             raise ConfigurationError(
                 f"data_volumes[{index}].device_name", f"{device!r} is missing or repeated")
-        if not isinstance(size, int) or size < 1:
-            raise ConfigurationError(f"data_volumes[{index}].size_gib",
-                                     f"{size!r} is not a size in GiB")
+        size = whole_number(f"data_volumes[{index}].size_gib", volume.get("size_gib"))
         seen.add(device)
         volumes.append((device, size, volume.get("volume_type") or "gp3"))
     return root, tuple(volumes)

@@ -30,7 +30,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from custodes.catalog import azure_confidential_vm_technology, azure_sgx_size
-from custodes.components import ConfigurationError
+from custodes.components import ConfigurationError, whole_number
 from custodes.custody.azure import is_shared_attestation
 
 CONFIDENTIAL_VM_TYPE = "custodes:azure:ConfidentialVM"
@@ -229,8 +229,8 @@ def _common(args: Mapping[str, Any]) -> tuple[str, int | None]:
         if args.get(argument) is None:
             raise ConfigurationError(argument, "is required")
     size = args.get("os_disk_size_gb")
-    if size is not None and (not isinstance(size, int) or size < 1):
-        raise ConfigurationError("os_disk_size_gb", f"{size!r} is not a size in GB")
+    if size is not None:
+        size = whole_number("os_disk_size_gb", size)
     return args.get("admin_username") or DEFAULT_ADMIN_USERNAME, size
 
 

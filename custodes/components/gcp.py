@@ -25,13 +25,13 @@ argument and output types at run time.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
 import pulumi
 import pulumi_gcp as gcp
 
 from custodes.catalog import gcp_confidential_supported, load
-from custodes.components import ConfigurationError
+from custodes.components import ConfigurationError, whole_number
 
 CONFIDENTIAL_INSTANCE_TYPE = "custodes:gcp:ConfidentialInstance"
 CONFIDENTIAL_SPACE_WORKLOAD_TYPE = "custodes:gcp:ConfidentialSpaceWorkload"
@@ -236,9 +236,14 @@ def _plan_created_key(args: Mapping[str, Any], level_argument: str,
 def plan_disk_key(args: Mapping[str, Any]) -> KeyPlan:
     """Choose the boot disk key from ``kms_key_self_link``, ``key_ring`` and the opt-outs."""
     given = args.get("kms_key_self_link")
+    ring = args.get("key_ring")
+    if args.get("allow_provider_managed_key") and (given is not None or ring is not None):
+        raise ConfigurationError(
+            "allow_provider_managed_key", "contradicts "
+            f"{'kms_key_self_link' if given is not None else 'key_ring'}: choose one")
     if given is not None:
         return KeyPlan("given")
-    if args.get("key_ring") is not None:
+    if ring is not None:
         return _plan_created_key(args, "protection_level", PROTECTION_LEVELS)
     if args.get("allow_provider_managed_key"):
         return KeyPlan("provider")
@@ -248,16 +253,13 @@ def plan_disk_key(args: Mapping[str, Any]) -> KeyPlan:
         "own key)", "allow_provider_managed_key")
 
 
-def plan_confidential_instance(
-    args: Mapping[str, Any], *, default_technology: str = DEFAULT_TECHNOLOGY,
-    default_image: str = DEFAULT_IMAGE,
-) -> InstancePlan:
+def plan_confidential_instance(args: Mapping[str, Any]) -> InstancePlan:
     """Check :class:`ConfidentialInstanceArgs`; raise :class:`ConfigurationError` on a refusal."""
     zone = args.get("zone")
     if not isinstance(zone, str):
         raise ConfigurationError("zone", "is required (a plain string, like us-central1-a)")
     region = zone_region(zone)
-    kind = (args.get("confidential_instance_type") or default_technology).upper()
+    kind = (args.get("confidential_instance_type") or DEFAULT_TECHNOLOGY).upper()
     technology = TECHNOLOGIES.get(kind)
     if technology is None:
         raise ConfigurationError("confidential_instance_type",
@@ -285,14 +287,41 @@ def plan_confidential_instance(
                 "zone", f"{zone} is not in a region that offers SEV_SNP "
                 f"({', '.join(catalog['sev_snp_zones_regions'])})", "allow_unlisted_zone")
     size = args.get("boot_disk_size_gb")
-    if size is not None and (not isinstance(size, int) or size < 1):
-        raise ConfigurationError("boot_disk_size_gb", f"{size!r} is not a size in GB")
-    return InstancePlan(kind, machine_type, min_cpu_platform, args.get("image") or default_image,
+    if size is not None:
+        size = whole_number("boot_disk_size_gb", size)
+    return InstancePlan(kind, machine_type, min_cpu_platform, args.get("image") or DEFAULT_IMAGE,
                         size, plan_disk_key(args))
 
 
 def _slug(name: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", name.lower())).strip("-")
+
+
+# Arguments a Confidential Space workload hands to its ConfidentialInstance.
+_SPACE_INSTANCE_ARGUMENTS = (
+    "zone", "project", "network", "subnetwork", "labels", "machine_type", "kms_key_self_link",
+    "key_ring", "protection_level", "external_key_uri", "ekm_connection",
+    "ekm_connection_key_path", "allow_software_key", "allow_provider_managed_key",
+    "allow_unlisted_size", "allow_unlisted_zone",
+)
+
+
+def space_instance_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The :class:`ConfidentialInstanceArgs` of a Confidential Space workload's instance.
+
+    The instance boots the Confidential Space image (the debug one only with
+    ``allow_debug_image``); its boot disk key follows the workload's disk key
+    arguments, in the workload's key ring unless the boot disk is opted out of a
+    customer key.
+    """
+    picked = {name: args[name] for name in _SPACE_INSTANCE_ARGUMENTS if args.get(name) is not None}
+    if args.get("allow_provider_managed_key"):
+        picked.pop("key_ring", None)  # that key ring holds the workload key, not a disk key
+    picked["confidential_instance_type"] = (
+        args.get("confidential_instance_type") or DEFAULT_SPACE_TECHNOLOGY)
+    picked["image"] = (CONFIDENTIAL_SPACE_DEBUG_IMAGE if args.get("allow_debug_image")
+                       else CONFIDENTIAL_SPACE_IMAGE)
+    return picked
 
 
 def plan_confidential_space_workload(args: Mapping[str, Any], name: str) -> SpacePlan:
@@ -307,9 +336,7 @@ def plan_confidential_space_workload(args: Mapping[str, Any], name: str) -> Spac
     if args.get("key_ring") is None:
         raise ConfigurationError("key_ring", "is required: the workload key is created there")
     debug = bool(args.get("allow_debug_image"))
-    instance = plan_confidential_instance(
-        args, default_technology=DEFAULT_SPACE_TECHNOLOGY,
-        default_image=CONFIDENTIAL_SPACE_DEBUG_IMAGE if debug else CONFIDENTIAL_SPACE_IMAGE)
+    instance = plan_confidential_instance(space_instance_args(args))
     workload_key = _plan_created_key(args, "workload_key_protection_level",
                                      ("HSM", "EXTERNAL_VPC", "SOFTWARE"))
     slug = _slug(name) or "workload"
@@ -560,21 +587,11 @@ class ConfidentialSpaceWorkload(pulumi.ComponentResource):
                                                      f"{pool_name}/*"),
             opts=child,
         )
-        instance_args = ConfidentialInstanceArgs(
-            zone=args["zone"],
-            service_account_email=account.email,
-            metadata={"tee-image-reference": args["image_reference"]},
-            confidential_instance_type=plan.instance.technology,
-            image=plan.instance.image,
-        )
-        for argument in ("project", "network", "subnetwork", "labels", "machine_type",
-                         "kms_key_self_link", "key_ring",
-                         "protection_level", "external_key_uri", "ekm_connection",
-                         "ekm_connection_key_path", "allow_software_key",
-                         "allow_provider_managed_key", "allow_unlisted_size",
-                         "allow_unlisted_zone"):
-            if args.get(argument) is not None:
-                instance_args[argument] = args[argument]
+        instance_args = cast(ConfidentialInstanceArgs, {
+            **space_instance_args(args),
+            "service_account_email": account.email,
+            "metadata": {"tee-image-reference": args["image_reference"]},
+        })
         instance = ConfidentialInstance(
             name, instance_args,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[workload_user]),
@@ -607,5 +624,6 @@ __all__ = [
     "plan_confidential_instance",
     "plan_confidential_space_workload",
     "plan_disk_key",
+    "space_instance_args",
     "zone_region",
 ]

@@ -7,8 +7,10 @@ so a component sees the same ARNs, ids and URIs here as under ``custodes check``
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -16,6 +18,9 @@ import pytest
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
+from custodes.config import Settings
+from custodes.engine import Report, evaluate
+from custodes.sources.program import load_program
 from custodes.sources.program.mocks import OfflineMocks
 
 PCR0 = "a1" * 48
@@ -116,3 +121,18 @@ def policy_statements(key: Registered) -> list[dict[str, Any]]:
 @pytest.fixture
 def run() -> Callable[[Callable[[], Mapping[str, Any] | None]], Recorded]:
     return run_program
+
+
+def check_project(directory: Path, program: str, config: Mapping[str, str]) -> Report:
+    """Write ``program`` as a Pulumi project and run ``custodes check``'s pipeline on it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text("name: component-check\nruntime: python\n")
+    lines = "".join(f"  {key}: {value}\n" for key, value in config.items())
+    (directory / "Pulumi.dev.yaml").write_text(f"config:\n{lines}")
+    (directory / "__main__.py").write_text(textwrap.dedent(program))
+    return evaluate(load_program(directory), Settings())
+
+
+def mandatory(report: Report) -> list[tuple[str, str]]:
+    """(rule id, resource name) of every mandatory finding."""
+    return [(f.rule_id, f.name) for f in report.findings if f.enforcement == "mandatory"]
