@@ -169,3 +169,24 @@ def test_the_same_input_gives_the_same_bytes() -> None:
     second = run_cli("check", str(PREVIEW), "--format", "sarif", env={"PYTHONHASHSEED": "3"})
     assert first.stdout == second.stdout and first.returncode == 1
     assert str(ROOT) not in first.stdout.decode(), "no absolute path of this machine"
+
+
+def test_an_expired_waiver_is_an_error_at_its_line_in_the_waivers_file(tmp_path: Path) -> None:
+    (tmp_path / "custodes-waivers.yaml").write_text(
+        "version: 1\nwaivers:\n"
+        "  - rule: aws-ec2-confidential-require-customer-key\n"
+        "    resource: 'urn:pulumi:*::payments'\n"
+        "    reason: temporary\n"
+        "    owner: sec\n"
+        "    expires: 2001-01-01\n"
+    )
+    code, log = sarif(str(NONCOMPLIANT), cwd=tmp_path)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    assert code == 1
+    (expired,) = [r for r in log["runs"][0]["results"]
+                  if r["ruleId"] == "custodes-waiver-disallow-expired"]
+    assert expired["level"] == "error"
+    physical = expired["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "custodes-waivers.yaml"
+    assert physical["region"]["startLine"] == 3
+    assert not any("suppressions" in r for r in log["runs"][0]["results"])
