@@ -83,7 +83,7 @@ class ConfidentialInstanceArgs(TypedDict):
     subnetwork: NotRequired[pulumi.Input[str]]
     """The subnetwork."""
     service_account_email: NotRequired[pulumi.Input[str]]
-    """The service account the instance runs as."""
+    """The service account the instance runs as (with the ``cloud-platform`` scope)."""
     metadata: NotRequired[dict[str, pulumi.Input[str]]]
     """Instance metadata."""
     labels: NotRequired[dict[str, str]]
@@ -540,53 +540,10 @@ class ConfidentialSpaceWorkload(pulumi.ComponentResource):
     ) -> None:
         plan = plan_confidential_space_workload(args, name)
         super().__init__(CONFIDENTIAL_SPACE_WORKLOAD_TYPE, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        project = args.get("project")
-        account = gcp.serviceaccount.Account(
-            f"{name}-workload",
-            account_id=plan.service_account_id,
-            display_name=f"Confidential Space workload {name}",
-            project=project,
-            opts=child,
-        )
-        project_id = project if project is not None else gcp.organizations.get_project_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)).project_id
-        workload_user = gcp.projects.IAMMember(
-            f"{name}-workload-user",
-            project=project_id,
-            role="roles/confidentialcomputing.workloadUser",
-            member=account.member,
-            opts=child,
-        )
-        pool = gcp.iam.WorkloadIdentityPool(
-            f"{name}-pool",
-            workload_identity_pool_id=plan.pool_id,
-            display_name=f"{name} attested workloads"[:32],
-            project=project,
-            opts=child,
-        )
-        condition = account.email.apply(
-            lambda email: attribute_condition(plan.image_digest, email, debug=plan.debug))
-        provider = gcp.iam.WorkloadIdentityPoolProvider(
-            f"{name}-attestation-verifier",
-            workload_identity_pool_id=pool.workload_identity_pool_id,
-            workload_identity_pool_provider_id="attestation-verifier",
-            oidc={"issuer_uri": CONFIDENTIAL_SPACE_ISSUER, "allowed_audiences": [STS_AUDIENCE]},
-            attribute_mapping={"google.subject": "assertion.sub"},
-            attribute_condition=condition,
-            project=project,
-            opts=child,
-        )
-        workload_key, _ = _crypto_key(
-            self, f"{name}-workload-key", args["key_ring"], plan.workload_key, args)
-        gcp.kms.CryptoKeyIAMMember(
-            f"{name}-workload-key-decrypter",
-            crypto_key_id=workload_key.id,
-            role="roles/cloudkms.cryptoKeyDecrypter",
-            member=pool.name.apply(lambda pool_name: f"principalSet://iam.googleapis.com/"
-                                                     f"{pool_name}/*"),
-            opts=child,
-        )
+        account, workload_user = self._workload_identity(name, plan, args.get("project"))
+        pool, provider, condition = self._attestation_pool(name, plan, args.get("project"),
+                                                           account)
+        workload_key = self._workload_key(name, plan, args, pool)
         instance_args = cast(ConfidentialInstanceArgs, {
             **space_instance_args(args),
             "service_account_email": account.email,
@@ -610,6 +567,73 @@ class ConfidentialSpaceWorkload(pulumi.ComponentResource):
             "workload_key_id": self.workload_key_id,
             "attribute_condition": self.attribute_condition,
         })
+
+
+    def _workload_identity(
+        self, name: str, plan: SpacePlan, project: pulumi.Input[str] | None,
+    ) -> tuple[gcp.serviceaccount.Account, gcp.projects.IAMMember]:
+        """The service account the workload runs as, allowed to request attestation tokens."""
+        child = pulumi.ResourceOptions(parent=self)
+        account = gcp.serviceaccount.Account(
+            f"{name}-workload",
+            account_id=plan.service_account_id,
+            display_name=f"Confidential Space workload {name}",
+            project=project,
+            opts=child,
+        )
+        project_id = project if project is not None else gcp.organizations.get_project_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)).project_id
+        workload_user = gcp.projects.IAMMember(
+            f"{name}-workload-user",
+            project=project_id,
+            role="roles/confidentialcomputing.workloadUser",
+            member=account.member,
+            opts=child,
+        )
+        return account, workload_user
+
+    def _attestation_pool(
+        self, name: str, plan: SpacePlan, project: pulumi.Input[str] | None,
+        account: gcp.serviceaccount.Account,
+    ) -> tuple[gcp.iam.WorkloadIdentityPool, gcp.iam.WorkloadIdentityPoolProvider,
+               pulumi.Output[str]]:
+        """The pool whose provider admits only the pinned workload's attestation tokens."""
+        child = pulumi.ResourceOptions(parent=self)
+        pool = gcp.iam.WorkloadIdentityPool(
+            f"{name}-pool",
+            workload_identity_pool_id=plan.pool_id,
+            display_name=f"{name} attested workloads"[:32],
+            project=project,
+            opts=child,
+        )
+        condition = account.email.apply(
+            lambda email: attribute_condition(plan.image_digest, email, debug=plan.debug))
+        provider = gcp.iam.WorkloadIdentityPoolProvider(
+            f"{name}-attestation-verifier",
+            workload_identity_pool_id=pool.workload_identity_pool_id,
+            workload_identity_pool_provider_id="attestation-verifier",
+            oidc={"issuer_uri": CONFIDENTIAL_SPACE_ISSUER, "allowed_audiences": [STS_AUDIENCE]},
+            attribute_mapping={"google.subject": "assertion.sub"},
+            attribute_condition=condition,
+            project=project,
+            opts=child,
+        )
+        return pool, provider, condition
+
+    def _workload_key(self, name: str, plan: SpacePlan, args: Mapping[str, Any],
+                      pool: gcp.iam.WorkloadIdentityPool) -> gcp.kms.CryptoKey:
+        """The workload's key, whose decrypt role only the pool's identities hold."""
+        key, _ = _crypto_key(self, f"{name}-workload-key", args["key_ring"], plan.workload_key,
+                             args)
+        gcp.kms.CryptoKeyIAMMember(
+            f"{name}-workload-key-decrypter",
+            crypto_key_id=key.id,
+            role="roles/cloudkms.cryptoKeyDecrypter",
+            member=pool.name.apply(
+                lambda pool_name: f"principalSet://iam.googleapis.com/{pool_name}/*"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return key
 
 
 __all__ = [
