@@ -11,6 +11,7 @@ The strict profile file gives the same agreement with `--config` of that file.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -69,21 +70,30 @@ def _load(path: Path) -> Graph | InputError:
 
 
 class Verdicts:
-    """`custodes check` runs and graphs of every case, computed concurrently once."""
+    """`custodes check` runs and graphs of the selected cases, computed concurrently once."""
 
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=4)
-        self.checks: dict[tuple[Path, Path | None], Future[tuple[int, str, str]]] = {}
-        self.graphs: dict[Path, Future[Graph | InputError]] = {}
-        for path in [*EXAMPLES, *DOCUMENTS]:
-            self.checks[path, None] = self._pool.submit(_check, path, None)
-            self.graphs[path] = self._pool.submit(_load, path)
-        for path in STRICT_CASES:
-            self.checks[path, STRICT_FILE] = self._pool.submit(_check, path, STRICT_FILE)
+    def __init__(self, cases: list[tuple[Path, Path | None]]) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+        self._checks: dict[tuple[Path, Path | None], Future[tuple[int, str, str]]] = {}
+        self._graphs: dict[Path, Future[Graph | InputError]] = {}
+        for path, config in cases:
+            self._start(path, config)
+
+    def _start(self, path: Path, config: Path | None) -> None:
+        if (path, config) not in self._checks:
+            self._checks[path, config] = self._pool.submit(_check, path, config)
+        if path not in self._graphs:
+            self._graphs[path] = self._pool.submit(_load, path)
+
+    def graph(self, path: Path) -> Graph | InputError:
+        """The graph of ``path`` as the pack gets it, or why it cannot be read."""
+        self._start(path, None)
+        return self._graphs[path].result()
 
     def blocked_by_check(self, path: Path, config: Path | None) -> set[tuple[str, str]] | None:
         """(rule, URN) of check's mandatory findings; ``None`` when check refuses the input."""
-        code, stdout, stderr = self.checks[path, config].result()
+        self._start(path, config)
+        code, stdout, stderr = self._checks[path, config].result()
         if code == 2:
             return None
         assert code in (0, 1), stderr
@@ -96,8 +106,17 @@ class Verdicts:
 
 
 @pytest.fixture(scope="module")
-def verdicts() -> Iterator[Verdicts]:
-    computed = Verdicts()
+def verdicts(request: pytest.FixtureRequest) -> Iterator[Verdicts]:
+    # Only the cases this run selected (-k, a single test id …), all started at once.
+    cases: list[tuple[Path, Path | None]] = []
+    for item in request.session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.module is sys.modules[__name__] and "path" in params:
+            strict = "strict" in getattr(item, "originalname", "")
+            cases.append((params["path"], STRICT_FILE if strict else None))
+    if not cases:  # a test that compares nothing itself, run alone
+        cases = [(path, None) for path in EXAMPLES]
+    computed = Verdicts(cases)
     try:
         yield computed
     finally:
@@ -107,7 +126,7 @@ def verdicts() -> Iterator[Verdicts]:
 def _agree(pack: PackProcess, verdicts: Verdicts, path: Path,
            config: Path | None) -> None:
     expected = verdicts.blocked_by_check(path, config)
-    graph = verdicts.graphs[path].result()
+    graph = verdicts.graph(path)
     if expected is None:
         # check refuses the input (exit 2): it is not a stack the engine could send.
         assert isinstance(graph, InputError), f"check refused {path}, load did not"
