@@ -197,3 +197,33 @@ def test_non_python_runtimes_are_refused(tmp_path: Path) -> None:
     (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: nodejs\n")
     with pytest.raises(InputError, match="runtime 'nodejs' is not supported offline"):
         load(str(tmp_path))
+
+
+AZURE_TWO_SETS = '''
+import pulumi_azure_native as azure
+
+vault = azure.keyvault.Vault("vault", vault_name="v1", resource_group_name="rg",
+                             properties={"tenant_id": "t", "sku": {"family": "A", "name": "premium"}})
+hsm_key = azure.keyvault.Key("hsm", key_name="hsm", vault_name=vault.name, resource_group_name="rg",
+                             properties={"kty": "RSA-HSM"})
+soft_key = azure.keyvault.Key("soft", key_name="soft", vault_name=vault.name,
+                              resource_group_name="rg", properties={"kty": "RSA"})
+sets = [azure.compute.DiskEncryptionSet(
+            name, resource_group_name="rg",
+            encryption_type="ConfidentialVmEncryptedWithCustomerKey",
+            active_key={"key_url": key.key_uri_with_version, "source_vault": {"id": vault.id}})
+        for name, key in (("des-hsm", hsm_key), ("des-soft", soft_key))]
+for name, des in (("vm-hsm", sets[0]), ("vm-soft", sets[1])):
+    azure.compute.VirtualMachine(name, resource_group_name="rg",
+        hardware_profile={"vm_size": "Standard_DC4as_v5"},
+        security_profile={"security_type": "ConfidentialVM"},
+        storage_profile={"os_disk": {"create_option": "FromImage", "managed_disk": {
+            "security_profile": {"security_encryption_type": "DiskWithVMGuestState",
+                                 "disk_encryption_set": {"id": des.id}}}}})
+'''
+
+
+def test_unnamed_azure_resources_in_one_group_keep_distinct_identifiers(tmp_project) -> None:
+    report = evaluate(load(str(tmp_project(AZURE_TWO_SETS))))
+    custody = {w.resource.name: [k.label for k in w.keys] for w in report.custody.workloads}
+    assert custody == {"vm-hsm": ["customer-hsm"], "vm-soft": ["customer-kms"]}

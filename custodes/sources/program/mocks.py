@@ -99,9 +99,11 @@ def _aws(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, di
 
 # --- Azure -------------------------------------------------------------------
 
+# The input that names an Azure resource, most specific first: a key's own name
+# before its vault's, a node pool's before its cluster's.
 _AZURE_NAME_INPUTS = (
-    "vmName", "diskName", "diskEncryptionSetName", "vaultName", "keyName", "providerName",
-    "resourceGroupName", "name", "resourceName", "databaseName", "containerGroupName",
+    "vmName", "diskName", "diskEncryptionSetName", "keyName", "vaultName", "providerName",
+    "agentPoolName", "databaseName", "containerGroupName", "name", "resourceName",
 )
 
 
@@ -110,8 +112,7 @@ def _azure(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, 
     group = inputs.get("resourceGroupName") if isinstance(inputs.get("resourceGroupName"),
                                                           str) else "rg"
     resource_name = next(
-        (inputs[field] for field in _AZURE_NAME_INPUTS[:5] + _AZURE_NAME_INPUTS[6:]
-         if isinstance(inputs.get(field), str)),
+        (inputs[field] for field in _AZURE_NAME_INPUTS if isinstance(inputs.get(field), str)),
         name,
     )
     if kind == "ResourceGroup":
