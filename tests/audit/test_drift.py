@@ -169,3 +169,16 @@ def test_without_a_stack_every_live_resource_is_judged_under_its_live_urn() -> N
     types: dict[str, Any] = {r.type: r.urn for r in graph}
     assert types["aws:ec2/instance:Instance"].startswith("urn:pulumi:live::aws::")
     assert not graph.of_type("custodes:audit:Drift")
+
+
+def test_a_declared_resource_in_a_region_not_read_is_not_called_missing() -> None:
+    elsewhere = "abababab-abab-abab-abab-abababababab"
+    declared = declared_graph(export(
+        state("aws:kms/key:Key", "eu-key", elsewhere, {},
+              {"arn": key_arn(elsewhere, "eu-west-1")}),
+        state("aws:kms/key:Key", "lost-key", CUSTOMER_KEY.replace("1", "9"), {},
+              {"arn": key_arn(CUSTOMER_KEY.replace("1", "9"))}),
+    ))
+    missing = [node.props["declaredName"] for node in audit_graph([live()], declared)
+               if node.type == "custodes:audit:Drift"]
+    assert missing == ["lost-key"]

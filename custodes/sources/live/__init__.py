@@ -154,6 +154,7 @@ class LiveRead:
     scopes: tuple[str, ...]
     resources: list[Resource] = field(default_factory=list)
     gaps: list[ReadGap] = field(default_factory=list)
+    regions: tuple[str, ...] = ()  # the location filter of an Azure or GCP read, if any
 
     @property
     def partial(self) -> bool:
@@ -171,6 +172,8 @@ class CloudModule(Protocol):
     def read(self, connection: Any, options: LiveOptions) -> LiveRead: ...
 
     def stack_scope(self, graph: Graph) -> tuple[str, ...]: ...
+
+    def covers(self, resource: Resource, read: LiveRead) -> bool: ...
 
 
 def cloud_module(cloud: str) -> ModuleType:
@@ -203,10 +206,16 @@ def audit_graph(reads: Sequence[LiveRead], declared: Graph | None = None) -> Gra
     if declared is None:
         return Graph([*resources, *gap_nodes])
     read_types = {t for read in reads for t in cloud_module(read.cloud).READ_TYPES}
+
+    def covered(resource: Resource) -> bool:
+        # A declared resource outside the regions read can be neither found nor missed.
+        return any(cloud_module(read.cloud).covers(resource, read) for read in reads
+                   if resource.type in cloud_module(read.cloud).READ_TYPES)
+
     scoped, matches = restrict_to_stack(resources, declared, read_types)
     live = Graph(scoped)
-    records = drift_records(declared, live, matches, read_types,
-                                  {t for gap in gaps for t in gap.types})
+    records = drift_records(declared, live, matches, covered,
+                            {t for gap in gaps for t in gap.types})
     return Graph([*scoped, *gap_nodes, *records])
 
 

@@ -466,18 +466,26 @@ def managed_policy(policy: Mapping[str, Any], document: Any) -> Resource:
 
 def stack_scope(graph: Graph) -> tuple[str, ...]:
     """The regions a stack's AWS resources live in (from ARNs and availability zones)."""
-    regions: set[str] = set()
-    for resource in graph:
-        if not resource.type.startswith("aws:"):
-            continue
-        arn = resource.outputs.get("arn") if isinstance(resource.outputs, Mapping) else None
-        match = _ARN.match(arn) if isinstance(arn, str) else None
-        if match and match.group("region"):
-            regions.add(match.group("region"))
-        zone = resource.get("availabilityZone")
-        if isinstance(zone, str) and re.match(r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$", zone):
-            regions.add(zone[:-1])
-    return tuple(sorted(regions))
+    regions = {region_of(r) for r in graph if r.type.startswith("aws:")}
+    return tuple(sorted(r for r in regions if r))
+
+
+def region_of(resource: Resource) -> str | None:
+    """The region of an AWS resource (``None`` for a global one, or when it cannot be told)."""
+    arn = resource.outputs.get("arn") if isinstance(resource.outputs, Mapping) else None
+    match = _ARN.match(arn) if isinstance(arn, str) else None
+    if match:
+        return match.group("region") or None
+    zone = resource.get("availabilityZone")
+    if isinstance(zone, str) and re.match(r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$", zone):
+        return zone[:-1]
+    return None
+
+
+def covers(resource: Resource, read: LiveRead) -> bool:
+    """Whether ``read`` looked where ``resource`` lives (its region; global resources always)."""
+    region = region_of(resource)
+    return region is None or region in read.scopes
 
 
 # --- fetch layer ---------------------------------------------------------------

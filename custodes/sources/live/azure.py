@@ -13,6 +13,7 @@ and so do these normalisers.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,6 +34,8 @@ from custodes.sources.live import (
 
 CLOUD = "azure"
 DEFAULT_ENDPOINT = "https://management.azure.com"
+_CHAIN = ("DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI, "
+          "Azure PowerShell, Azure Developer CLI)")
 READ_TYPES = (facts.VIRTUAL_MACHINE, facts.DISK, facts.DISK_ENCRYPTION_SET, facts.VAULT,
               facts.MANAGED_HSM, facts.KEY)
 # Read-only bookkeeping azure-native does not take as inputs.
@@ -187,6 +190,16 @@ def _location(value: Any) -> str:
     return str(value or "").replace(" ", "").lower()
 
 
+def covers(resource: Resource, read: LiveRead) -> bool:
+    """Whether ``read`` looked where ``resource`` lives (its subscription and location)."""
+    match = _SUBSCRIPTION.match(resource.id or "")
+    if match and match.group("id").lower() not in {s.lower() for s in read.scopes}:
+        return False
+    location = resource.get("location")
+    return not read.regions or not isinstance(location, str) or \
+        _location(location) in {_location(r) for r in read.regions}
+
+
 # --- fetch layer ---------------------------------------------------------------
 
 
@@ -236,20 +249,23 @@ def connect(options: LiveOptions, credential: Any = None) -> Connection:
     endpoint = (options.endpoint or DEFAULT_ENDPOINT).rstrip("/")
     connection = Connection(credential or default_credential(), subscription, endpoint,
                             options.max_attempts, options.retry_initial_delay)
+    # azure-identity logs every credential it tried; the one line below says it all.
+    identity_log = logging.getLogger("azure.identity")
+    level = identity_log.level
+    identity_log.setLevel(logging.CRITICAL)
     try:
         connection.credential.get_token(connection.scope)
     except CredentialUnavailableError:
-        raise CloudAccessError(CLOUD, "no credentials found by DefaultAzureCredential "
-                                      "(environment, workload identity, managed identity, "
-                                      "Azure CLI, Azure PowerShell, Azure Developer CLI)") from None
+        raise CloudAccessError(CLOUD, f"no credentials found by {_CHAIN}") from None
     except ClientAuthenticationError as error:
         if "DefaultAzureCredential failed to retrieve a token" in str(error):
-            raise CloudAccessError(CLOUD, "no usable credentials found by "
-                                          "DefaultAzureCredential") from None
+            raise CloudAccessError(CLOUD, f"no usable credentials found by {_CHAIN}") from None
         raise CloudAccessError(CLOUD, "credentials refused by Microsoft Entra ID "
                                       f"({type(error).__name__})") from None
     except AzureError as error:
         raise CloudAccessError(CLOUD, f"cannot obtain a token ({type(error).__name__})") from None
+    finally:
+        identity_log.setLevel(level)
     return connection
 
 
@@ -314,7 +330,8 @@ def read(connection: Connection, options: LiveOptions) -> LiveRead:
         if data is not None:
             resources.append(key(data))
     resources.sort(key=lambda r: r.urn)
-    return LiveRead(CLOUD, (connection.subscription,), resources, reader.recorder.gaps())
+    return LiveRead(CLOUD, (connection.subscription,), resources, reader.recorder.gaps(),
+                    options.regions)
 
 
 def _keys_to_read(key_urls: Iterable[Any], wanted: Iterable[str],

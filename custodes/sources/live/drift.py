@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from custodes.custody import CustodyAnalysis, KeyCustody, Workload, analyse
@@ -231,18 +231,20 @@ def record(declared: Resource, status: str, changes: Iterable[Mapping[str, str]]
 
 
 def drift_records(declared: Graph, live: Graph, matches: Mapping[str, Resource],
-                  read_types: Iterable[str], gap_types: Iterable[str]) -> list[Resource]:
+                  covered: Callable[[Resource], bool],
+                  gap_types: Iterable[str]) -> list[Resource]:
     """One drift node per declared resource that is missing or whose custody changed.
 
     ``matches`` maps declared URNs to the live resources found for them (which
-    carry the same URN in ``live``); ``read_types`` are the types the audit
-    reads; ``gap_types`` those a read gap leaves unverified.
+    carry the same URN in ``live``); ``covered`` says whether the audit read
+    where a declared resource lives (its type, region, subscription, project);
+    ``gap_types`` are the types a read gap leaves unverified.
     """
-    readable, unverified = set(read_types), set(gap_types)
+    unverified = set(gap_types)
     declared_custody, live_custody = analyse(declared), analyse(live)
     records: list[Resource] = []
     for resource in sorted(declared, key=lambda r: r.urn):
-        if resource.type not in readable or not resource.custom or not resource.id:
+        if not resource.custom or not resource.id or not covered(resource):
             continue
         found = matches.get(resource.urn)
         if found is None:

@@ -219,6 +219,20 @@ def stack_scope(graph: Graph) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def covers(resource: Resource, read: LiveRead) -> bool:
+    """Whether ``read`` looked where ``resource`` lives (its project and zone or region).
+
+    Crypto keys are read by name wherever they are, so a read always covers them.
+    """
+    if resource.type == facts.CRYPTO_KEY:
+        return True
+    match = _PROJECT.search(resource.id or "")
+    if match and match.group("project") not in read.scopes:
+        return False
+    where = resource.get("zone") or resource.get("region")
+    return not isinstance(where, str) or _in_regions(where, read.regions)
+
+
 def _in_regions(scope_name: str, regions: Sequence[str]) -> bool:
     if not regions:
         return True
@@ -419,7 +433,8 @@ def read(connection: Connection, options: LiveOptions) -> LiveRead:
         if data is not None:
             resources.append(crypto_key(data))
     resources.sort(key=lambda r: r.urn)
-    return LiveRead(CLOUD, (connection.project,), resources, reader.recorder.gaps())
+    return LiveRead(CLOUD, (connection.project,), resources, reader.recorder.gaps(),
+                    options.regions)
 
 
 # --- catalogue ---------------------------------------------------------------
