@@ -345,3 +345,21 @@ def test_a_template_without_a_key_reads_the_ebs_defaults(stubbed: dict[str, Stub
     read = _read(stubbed)
     [template] = by_type(read)["aws:ec2/launchTemplate:LaunchTemplate"]
     assert template.get("blockDeviceMappings")[0]["ebs"]["kmsKeyId"] == key_arn(CUSTOMER_KEY)
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_an_answer_that_is_not_the_apis_is_a_read_gap(moto_url: str) -> None:
+    # moto answers GetEbsDefaultKmsKeyId with an HTML error page; a region of its own keeps
+    # the module's account untouched.
+    region = "eu-west-1"
+    ec2 = boto3.client("ec2", region_name=region, endpoint_url=moto_url,
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    ec2.create_launch_template(LaunchTemplateName="no-key", LaunchTemplateData={
+        "CpuOptions": {"AmdSevSnp": "enabled"},
+        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True}}]})
+    options = LiveOptions(regions=(region,), max_attempts=1)
+    read = live_aws.read(live_aws.connect(options), options)
+    assert [(g.api, g.reason) for g in read.gaps] == [
+        ("ec2:GetEbsDefaultKmsKeyId", "ResponseParserError")]
+    [template] = by_type(read)["aws:ec2/launchTemplate:LaunchTemplate"]
+    assert template.get("blockDeviceMappings")[0]["ebs"]["kmsKeyId"] is UNKNOWN

@@ -182,3 +182,14 @@ def test_a_declared_resource_in_a_region_not_read_is_not_called_missing() -> Non
     missing = [node.props["declaredName"] for node in audit_graph([live()], declared)
                if node.type == "custodes:audit:Drift"]
     assert missing == ["lost-key"]
+
+
+def test_a_gap_in_what_the_stack_does_not_use_does_not_make_its_audit_partial() -> None:
+    templates = ReadGap("aws", REGION, "ec2:GetEbsDefaultKmsKeyId", "AccessDenied",
+                        ("aws:ec2/launchTemplate:LaunchTemplate",))
+    volumes = ReadGap("aws", REGION, "ec2:DescribeVolumes", "UnauthorizedOperation",
+                      ("aws:ebs/volume:Volume", "aws:ec2/instance:Instance"))
+    assert audit(live(gaps=[templates])).passed
+    report = audit(live(gaps=[templates, volumes]))
+    assert [f.message.split(" ")[0] for f in report.findings
+            if f.rule_id == "custodes-audit-partial-read"] == ["ec2:DescribeVolumes"]

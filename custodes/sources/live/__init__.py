@@ -202,9 +202,8 @@ def audit_graph(reads: Sequence[LiveRead], declared: Graph | None = None) -> Gra
 
     resources = [resource for read in reads for resource in read.resources]
     gaps = [gap for read in reads for gap in read.gaps]
-    gap_nodes = [gap.resource() for gap in gaps]
     if declared is None:
-        return Graph([*resources, *gap_nodes])
+        return Graph([*resources, *(gap.resource() for gap in gaps)])
     read_types = {t for read in reads for t in cloud_module(read.cloud).READ_TYPES}
 
     def covered(resource: Resource) -> bool:
@@ -216,7 +215,10 @@ def audit_graph(reads: Sequence[LiveRead], declared: Graph | None = None) -> Gra
     live = Graph(scoped)
     records = drift_records(declared, live, matches, covered,
                             {t for gap in gaps for t in gap.types})
-    return Graph([*scoped, *gap_nodes, *records])
+    # A gap hiding only types the stack does not use says nothing about the stack.
+    used = {r.type for r in declared} | {r.type for r in scoped}
+    relevant = [gap.resource() for gap in gaps if used.intersection(gap.types)]
+    return Graph([*scoped, *relevant, *records])
 
 
 def clean(value: Any) -> Any:

@@ -524,6 +524,7 @@ def connect(options: LiveOptions, session: Any = None) -> Connection:
         NoRegionError,
         PartialCredentialsError,
     )
+    from botocore.parsers import ResponseParserError
 
     session = session or boto3.session.Session()
     regions = options.regions or ((session.region_name,) if session.region_name else ())
@@ -546,7 +547,7 @@ def connect(options: LiveOptions, session: Any = None) -> Connection:
         raise CloudAccessError(CLOUD, f"credentials refused by STS ({code})") from None
     except NoRegionError:
         raise CloudAccessError(CLOUD, "no region: pass --region or set AWS_REGION") from None
-    except BotoCoreError as error:
+    except (BotoCoreError, ResponseParserError) as error:
         raise CloudAccessError(CLOUD, f"cannot reach STS ({type(error).__name__})") from None
     match = _ARN.match(str(identity.get("Arn", "")))
     return Connection(session, tuple(regions), str(identity["Account"]),
@@ -564,6 +565,7 @@ class _Reader:
     def call(self, scope: str, api: str, types: Sequence[str], function: Callable[..., T],
              *arguments: Any, subject: str | None = None) -> T | None:
         from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.parsers import ResponseParserError
 
         try:
             return function(*arguments)
@@ -574,7 +576,8 @@ class _Reader:
             if code in _NOT_FOUND:
                 return None
             self.recorder.add(scope, api, code, types, subject)
-        except BotoCoreError as error:
+        except (BotoCoreError, ResponseParserError) as error:
+            # ResponseParserError (an answer that is not the API's) is no BotoCoreError.
             self.recorder.add(scope, api, type(error).__name__, types, subject)
         return None
 
@@ -795,6 +798,7 @@ def instance_types(connection: Connection) -> dict[str, dict[str, Any]]:
     call is an error: a catalogue is never rebuilt from a partial read.
     """
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     found: dict[str, dict[str, Any]] = {}
     for region in connection.regions:
@@ -809,7 +813,7 @@ def instance_types(connection: Connection) -> dict[str, dict[str, Any]]:
             code = error.response.get("Error", {}).get("Code", "error")
             raise CloudAccessError(CLOUD, f"ec2:DescribeInstanceTypes in {region} failed "
                                           f"({code}); the catalogue was not rebuilt") from None
-        except BotoCoreError as error:
+        except (BotoCoreError, ResponseParserError) as error:
             raise CloudAccessError(CLOUD, f"ec2:DescribeInstanceTypes in {region} failed "
                                           f"({type(error).__name__})") from None
         for entry in every:

@@ -326,6 +326,7 @@ class _Reader:
         import google.auth.exceptions
         import requests
         from google.api_core import exceptions as core_exceptions
+        from google.protobuf.json_format import ParseError
 
         try:
             return function(*arguments)
@@ -343,7 +344,8 @@ class _Reader:
             self.recorder.add(self.scope, api, "RETRIES_EXHAUSTED", types, subject)
         except core_exceptions.GoogleAPICallError as error:
             self.recorder.add(self.scope, api, _reason(error), types, subject)
-        except (google.auth.exceptions.TransportError, requests.RequestException) as error:
+        except (google.auth.exceptions.TransportError, requests.RequestException,
+                ParseError) as error:
             self.recorder.add(self.scope, api, type(error).__name__, types, subject)
         except google.auth.exceptions.GoogleAuthError as error:
             raise CloudAccessError(CLOUD, f"credentials unusable for {api} "
