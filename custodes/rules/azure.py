@@ -14,7 +14,7 @@ from typing import Any
 
 from custodes.catalog import azure_confidential_vm_technology
 from custodes.custody import azure as facts
-from custodes.model import UNKNOWN, Resource
+from custodes.model import UNKNOWN, Graph, Resource
 from custodes.rules.common import is_true, provider_custody, set_path
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
 
@@ -180,6 +180,19 @@ def cvm_secure_boot(resource: Resource, context: Context) -> Iterator[Outcome]:
         yield Violation("Secure Boot is not enabled")
 
 
+def _cluster_named(graph: Graph, pool: Resource) -> Resource | None:
+    """The cluster an AgentPool names by name (``resourceName``) and resource group."""
+    name, group = pool.get("resourceName"), pool.get("resourceGroupName")
+    if not isinstance(name, str):
+        return None
+    found = [
+        cluster for cluster in graph.of_type(facts.MANAGED_CLUSTER)
+        if name in (cluster.get("resourceName"), cluster.output("name"))
+        and (not isinstance(group, str) or cluster.get("resourceGroupName") in (group, UNKNOWN))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def _cluster_des(cluster: Resource) -> Any:
     value = cluster.get("diskEncryptionSetID")
     return cluster.get("diskEncryptionSetId") if value is None else value
@@ -208,7 +221,8 @@ def aks_confidential_nodes(resource: Resource, context: Context) -> Iterator[Out
         reference = context.graph.reference(
             resource, "resourceName", resource.get("resourceName"), (facts.MANAGED_CLUSTER,)
         )
-        cluster, sizes = reference.target, [resource.get("vmSize")]
+        cluster = reference.target or _cluster_named(context.graph, resource)
+        sizes = [resource.get("vmSize")]
     confidential = [s for s in sizes if isinstance(s, str) and azure_confidential_vm_technology(s)]
     if not confidential:
         return

@@ -13,7 +13,7 @@ from typing import Any
 from custodes.catalog import gcp_confidential_supported, load
 from custodes.custody import gcp as facts
 from custodes.model import UNKNOWN, Resource
-from custodes.rules.common import provider_custody, set_path
+from custodes.rules.common import is_true, provider_custody, set_path
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
 
 _IMAGE_DIGEST_PIN = re.compile(
@@ -242,19 +242,38 @@ def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]
     enforcement="advisory",
     strict="mandatory",
     types=(facts.CLUSTER, facts.NODE_POOL),
-    scope="resource",
     rationale="""Confidential GKE nodes isolate memory, but their boot disks are
         Google-keyed unless nodeConfig.bootDiskKmsKey names a customer key: PaaS enclave
-        secrets managed by the provider.""",
+        secrets managed by the provider. A cluster with confidential nodes makes every
+        node pool's nodes confidential.""",
     remediation="Set nodeConfig.bootDiskKmsKey to a Cloud KMS key (HSM or EXTERNAL).",
 )
 def gke_confidential_nodes(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """Confidential nodes declare ``nodeConfig.bootDiskKmsKey``."""
+    """Confidential nodes (the pool's own, or its cluster's) declare ``nodeConfig.bootDiskKmsKey``."""
     enabled = resource.get("confidentialNodes.enabled")
     if enabled is None:
         enabled = resource.get("nodeConfig.confidentialNodes.enabled")
-    if enabled is not True:
+    if enabled is None and resource.type == facts.NODE_POOL:
+        cluster = _node_pool_cluster(resource, context)
+        if cluster is not None:
+            enabled = cluster.get("confidentialNodes.enabled")
+    if enabled is UNKNOWN:
+        yield Unresolved("whether the nodes are confidential is unknown")
+        return
+    if not is_true(enabled):
         return
     key = resource.get("nodeConfig.bootDiskKmsKey")
     if key in (None, ""):
         yield Violation("confidential nodes with Google-keyed boot disks")
+
+
+def _node_pool_cluster(pool: Resource, context: Context) -> Resource | None:
+    """The cluster of a node pool, named by id, self link or name."""
+    value = pool.get("cluster")
+    reference = context.graph.reference(pool, "cluster", value, (facts.CLUSTER,))
+    if reference.target is not None or not isinstance(value, str):
+        return reference.target
+    name = value.rstrip("/").rsplit("/", 1)[-1]
+    found = [cluster for cluster in context.graph.of_type(facts.CLUSTER)
+             if name in (cluster.get("name"), cluster.output("name"))]
+    return found[0] if len(found) == 1 else None

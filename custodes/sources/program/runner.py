@@ -47,6 +47,45 @@ def _integral(value: Any) -> Any:
     return value
 
 
+def canonical_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records in dependency order, ties broken by URN.
+
+    The SDK registers resources as their inputs resolve, in an order that varies
+    from run to run; a stack export lists every resource after its parent,
+    provider and dependencies. Ordering by that relation and then by URN gives
+    the same export for the same program, every time.
+    """
+    import heapq
+
+    by_urn = {record["urn"]: record for record in records}
+    waiting_on: dict[str, set[str]] = {}
+    dependants: dict[str, list[str]] = {urn: [] for urn in by_urn}
+    for urn, record in by_urn.items():
+        needs = {record.get("parent"), *(record.get("dependencies") or ()),
+                 *(u for urns in (record.get("propertyDependencies") or {}).values()
+                   for u in urns)}
+        provider = record.get("provider")
+        if isinstance(provider, str):
+            needs.add(provider.rsplit("::", 1)[0])
+        waiting_on[urn] = {need for need in needs if need in by_urn and need != urn}
+        for need in waiting_on[urn]:
+            dependants[need].append(urn)
+    ready = [urn for urn, needs in waiting_on.items() if not needs]
+    heapq.heapify(ready)
+    ordered: list[dict[str, Any]] = []
+    while ready:
+        urn = heapq.heappop(ready)
+        ordered.append(by_urn[urn])
+        for dependant in dependants[urn]:
+            waiting_on[dependant].discard(urn)
+            if not waiting_on[dependant]:
+                heapq.heappush(ready, dependant)
+    # A cycle cannot come from a program, but must not lose resources either.
+    placed = {record["urn"] for record in ordered}
+    ordered.extend(by_urn[urn] for urn in sorted(by_urn) if urn not in placed)
+    return ordered
+
+
 def _position(request: Any, project_dir: Path, parent: dict[str, Any] | None) -> Any:
     """The declaration's place in the user's program, not in custodes, an SDK or a library.
 
@@ -106,9 +145,12 @@ def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any])
                 "outputs": _redact(_integral(json_format.MessageToDict(response.object))),
                 "parent": request.parent or None,
                 "provider": request.provider or None,
-                "dependencies": list(request.dependencies),
+                # The SDK gathers dependencies as sets: sort them so that the same
+                # program gives the same export, run after run.
+                "dependencies": sorted(request.dependencies),
                 "propertyDependencies": {
-                    name: list(deps.urns) for name, deps in request.propertyDependencies.items()
+                    name: sorted(deps.urns)
+                    for name, deps in sorted(request.propertyDependencies.items())
                 },
                 "sourcePosition": _position(request, project_dir, parent),
             }
@@ -152,7 +194,7 @@ def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any])
         "version": 3,
         "deployment": {
             "manifest": {"magic": "custodes-offline", "version": "offline"},
-            "resources": records,
+            "resources": canonical_order(records),
         },
     }
     out_file.write_text(json.dumps(document), encoding="utf-8")

@@ -1,0 +1,24 @@
+"""An AKS cluster with confidential nodes whose disks use the customer's disk encryption set."""
+
+import pulumi_azure_native as azure
+
+group = azure.resources.ResourceGroup("aks-rg", resource_group_name="aks-rg")
+disk_set = azure.compute.DiskEncryptionSet(
+    "aks-des",
+    disk_encryption_set_name="aks-des",
+    resource_group_name=group.name,
+    encryption_type="EncryptionAtRestWithCustomerKey",
+    identity={"type": "SystemAssigned"},
+    active_key={"key_url": "https://payvault.vault.azure.net/keys/aks/0123456789abcdef"},
+)
+
+azure.containerservice.ManagedCluster(
+    "aks",
+    resource_name_="payments-aks",
+    resource_group_name=group.name,
+    dns_prefix="payments",
+    identity={"type": "SystemAssigned"},
+    disk_encryption_set_id=disk_set.id,
+    agent_pool_profiles=[{"name": "system", "mode": "System", "count": 3,
+                          "vm_size": "Standard_DC4as_v5", "os_type": "Linux"}],
+)

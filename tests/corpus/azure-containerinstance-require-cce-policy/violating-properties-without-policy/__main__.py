@@ -1,0 +1,16 @@
+"""A confidential container group with empty confidential compute properties."""
+
+import pulumi_azure_native as azure
+
+group = azure.resources.ResourceGroup("aci-rg", resource_group_name="aci-rg")
+
+azure.containerinstance.ContainerGroup(
+    "payments",
+    container_group_name="payments",
+    resource_group_name=group.name,
+    os_type="Linux",
+    sku="Confidential",
+    confidential_compute_properties={},
+    containers=[{"name": "app", "image": "mcr.microsoft.com/aci/helloworld:latest",
+                 "resources": {"requests": {"cpu": 2, "memory_in_gb": 4}}}],
+)

@@ -1,0 +1,14 @@
+"""A TDX Confidential VM on c3-standard-4."""
+
+import pulumi_gcp as gcp
+
+gcp.compute.Instance(
+    "payments",
+    name="payments",
+    zone="us-central1-a",
+    machine_type="c3-standard-4",
+    confidential_instance_config={"confidential_instance_type": "TDX"},
+    scheduling={"on_host_maintenance": "TERMINATE"},
+    boot_disk={"initialize_params": {"image": "ubuntu-os-cloud/ubuntu-2204-lts"}},
+    network_interfaces=[{"network": "default"}],
+)

@@ -1,0 +1,14 @@
+"""A SEV Confidential VM requested on e2-standard-2."""
+
+import pulumi_gcp as gcp
+
+gcp.compute.Instance(
+    "payments",
+    name="payments",
+    zone="us-central1-a",
+    machine_type="e2-standard-2",
+    confidential_instance_config={"enable_confidential_compute": True},
+    scheduling={"on_host_maintenance": "TERMINATE"},
+    boot_disk={"initialize_params": {"image": "ubuntu-os-cloud/ubuntu-2204-lts"}},
+    network_interfaces=[{"network": "default"}],
+)

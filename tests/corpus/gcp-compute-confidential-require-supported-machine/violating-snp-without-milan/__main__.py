@@ -1,0 +1,14 @@
+"""A SEV-SNP Confidential VM without the AMD Milan CPU platform."""
+
+import pulumi_gcp as gcp
+
+gcp.compute.Instance(
+    "payments",
+    name="payments",
+    zone="us-central1-a",
+    machine_type="n2d-standard-2",
+    confidential_instance_config={"confidential_instance_type": "SEV_SNP"},
+    scheduling={"on_host_maintenance": "TERMINATE"},
+    boot_disk={"initialize_params": {"image": "ubuntu-os-cloud/ubuntu-2204-lts"}},
+    network_interfaces=[{"network": "default"}],
+)
