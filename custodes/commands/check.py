@@ -8,7 +8,10 @@ as one: the report is the same whatever the number of jobs.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from custodes.commands.output import add_output_arguments, emit, read_waivers
@@ -68,20 +71,39 @@ def run(arguments: argparse.Namespace) -> int:
     settings = build_settings(arguments.profile, document, arguments.config or "configuration")
     options = LoadOptions(arguments.stack, arguments.timeout, arguments.max_input_mb)
     waivers = read_waivers(arguments)
-    if len(paths) > 1:
-        report = judge_all(paths, settings, options, arguments.project_dir,
-                           arguments.jobs or default_jobs())
-        return emit(report, arguments, waivers)
-    path = paths[0]
-    is_project = path != "-" and Path(path).is_dir()
-    with progress() as stages:
-        stages.stage(f"running {path} offline" if is_project else f"reading {path}")
-        graph = load(path, options)
-        stages.stage(f"judging {len(graph)} resources", total=len(catalogue()))
-        report = evaluate(graph, settings, on_rule=stages.advance)
-    # Sources record positions relative to the project; reports name them from the repository.
-    project_dir = Path(path) if is_project else Path(arguments.project_dir or ".")
-    return emit(relocated(report, project_dir), arguments, waivers)
+    with collector_paused():
+        if len(paths) > 1:
+            report = judge_all(paths, settings, options, arguments.project_dir,
+                               arguments.jobs or default_jobs())
+            return emit(report, arguments, waivers)
+        path = paths[0]
+        is_project = path != "-" and Path(path).is_dir()
+        with progress() as stages:
+            stages.stage(f"running {path} offline" if is_project else f"reading {path}")
+            graph = load(path, options)
+            stages.stage(f"judging {len(graph)} resources", total=len(catalogue()))
+            report = evaluate(graph, settings, on_rule=stages.advance)
+        # Sources record positions relative to the project; reports name them from the
+        # repository.
+        project_dir = Path(path) if is_project else Path(arguments.project_dir or ".")
+        return emit(relocated(report, project_dir), arguments, waivers)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration (on again after).
+
+    A large stack is millions of objects and next to no reference cycles: each
+    full collection would walk them all again, a third of the time of a
+    100,000-resource check. Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def default_jobs() -> int:
@@ -104,8 +126,9 @@ def judge(path: str, settings: Settings, options: LoadOptions,
     from custodes.sources import load
 
     is_project = path != "-" and Path(path).is_dir()
-    report = evaluate(load(path, options), settings)
-    return relocated(report, Path(path) if is_project else Path(project_dir or "."))
+    with collector_paused():
+        report = evaluate(load(path, options), settings)
+        return relocated(report, Path(path) if is_project else Path(project_dir or "."))
 
 
 def judge_all(paths: list[str], settings: Settings, options: LoadOptions,

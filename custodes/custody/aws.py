@@ -538,14 +538,15 @@ def _release_binding(graph: Graph, key: Resource) -> ReleaseBinding:
     return ReleaseBinding(conditioned, (), tuple(reached))
 
 
-def _keys_by_role(graph: Graph) -> Mapping[str, tuple[int, ...]]:
-    """The KMS keys (positions in stack order) that release to each parent role."""
-    def build(graph: Graph) -> Mapping[str, tuple[int, ...]]:
+def _keys_by_role(graph: Graph) -> tuple[tuple[Resource, ...], Mapping[str, tuple[int, ...]]]:
+    """The KMS keys, and the positions of those that release to each parent role (by URN)."""
+    def build(graph: Graph) -> tuple[tuple[Resource, ...], Mapping[str, tuple[int, ...]]]:
+        keys = tuple(graph.of_type(KMS_KEY))
         index: dict[str, list[int]] = {}
-        for position, key in enumerate(graph.of_type(KMS_KEY)):
+        for position, key in enumerate(keys):
             for role in release_binding(graph, key).roles:
                 index.setdefault(role.urn, []).append(position)
-        return {urn: tuple(positions) for urn, positions in index.items()}
+        return keys, {urn: tuple(positions) for urn, positions in index.items()}
 
     return graph.derived(("aws-keys-by-parent-role",), build)
 
@@ -554,9 +555,8 @@ def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
     roles = instance_roles(graph, parent)
     if not roles:
         return
-    by_role = _keys_by_role(graph)
+    keys, by_role = _keys_by_role(graph)
     positions = sorted({position for role in roles for position in by_role.get(role.urn, ())})
-    keys = graph.of_type(KMS_KEY) if positions else []
     for position in positions:
         key = keys[position]
         binding = release_binding(graph, key)

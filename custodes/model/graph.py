@@ -47,10 +47,14 @@ def normalise_identifier(value: str) -> str:
     and key URLs are case-insensitive and lose the key version.
     """
     text = value.strip()
-    text = _GCP_PREFIX.sub("", text)
-    text = _GCP_KEY_VERSION.sub("", text)
-    if text.startswith("/subscriptions/") or ".vault.azure.net" in text.lower() or (
-        ".managedhsm.azure.net" in text.lower()
+    # The substring tests only skip a regular expression that could not match.
+    if text.startswith("https://"):
+        text = _GCP_PREFIX.sub("", text)
+    if "/cryptoKeyVersions/" in text:
+        text = _GCP_KEY_VERSION.sub("", text)
+    lowered = text.lower()
+    if text.startswith("/subscriptions/") or ".vault.azure.net" in lowered or (
+        ".managedhsm.azure.net" in lowered
     ):
         match = _AZURE_KEY_URL.match(text)
         if match:
@@ -230,8 +234,9 @@ class Graph:
 def _identifiers(resource: Resource) -> Iterator[str]:
     if resource.id:
         yield normalise_identifier(resource.id)
+    outputs = resource.outputs if isinstance(resource.outputs, Mapping) else {}
     for name in _IDENTIFIER_OUTPUTS:
-        value = resource.outputs.get(name) if isinstance(resource.outputs, Mapping) else None
+        value = outputs.get(name)
         if isinstance(value, str) and value:
             yield normalise_identifier(value)
     # An alias is named by its own name (`alias/…`) as well as its ARN.

@@ -157,10 +157,11 @@ def lookup(document: Any, path: str, default: Any = None) -> Any:
     for step in path.split("."):
         if current is UNKNOWN:
             return UNKNOWN
-        if isinstance(current, Secret):
-            current = current.reveal()
-        if not isinstance(current, Mapping):
-            return default
+        if type(current) is not dict:  # a plain dict is a Mapping: skip the slow checks
+            if isinstance(current, Secret):
+                current = current.reveal()
+            if not isinstance(current, Mapping):
+                return default
         if step not in current:
             return default
         current = current[step]
