@@ -193,3 +193,67 @@ def test_a_gap_in_what_the_stack_does_not_use_does_not_make_its_audit_partial() 
     report = audit(live(gaps=[templates, volumes]))
     assert [f.message.split(" ")[0] for f in report.findings
             if f.rule_id == "custodes-audit-partial-read"] == ["ec2:DescribeVolumes"]
+
+
+def test_gcp_a_boot_disk_moved_to_a_software_key_is_drift() -> None:
+    from custodes.sources.live import gcp as live_gcp
+    from tests.audit.test_gcp_live import (
+        DISK_LINK,
+        INSTANCE_LINK,
+        KEY,
+        disk_message,
+        instance_message,
+        key_message,
+        kms_v1,
+        message_json,
+    )
+
+    software = KEY.replace("/disk", "/soft")
+    instance_id = INSTANCE_LINK.split("/v1/")[1]
+    declared = declared_graph(export(
+        state("gcp:kms/cryptoKey:CryptoKey", "disk-key", KEY,
+              {"name": "disk", "keyRing": KEY.rsplit("/cryptoKeys/", 1)[0],
+               "versionTemplate": {"protectionLevel": "HSM"}}),
+        state("gcp:compute/instance:Instance", "cvm", instance_id,
+              {"machineType": "n2d-standard-4", "minCpuPlatform": "AMD Milan",
+               "confidentialInstanceConfig": {"confidentialInstanceType": "SEV_SNP"},
+               "scheduling": {"onHostMaintenance": "TERMINATE"},
+               "bootDisk": {"kmsKeySelfLink": KEY}}, {"selfLink": INSTANCE_LINK}),
+    ))
+    soft_key = message_json(key_message(kms_v1.ProtectionLevel.SOFTWARE))
+    soft_key["name"] = software
+    disk = message_json(disk_message(f"{software}/cryptoKeyVersions/1"))
+    live_read = LiveRead("gcp", ("audit-project",), [
+        live_gcp.instance(message_json(instance_message(f"{software}/cryptoKeyVersions/1")),
+                          {live_gcp.normalise_identifier(DISK_LINK): disk}),
+        live_gcp.disk(disk),
+        live_gcp.crypto_key(message_json(key_message())),
+        live_gcp.crypto_key(soft_key),
+    ])
+    report = evaluate(audit_graph([live_read], declared))
+    assert [(f.rule_id, f.name, f.message) for f in report.findings
+            if f.rule_id.startswith("custodes-audit-")] == [
+        ("custodes-audit-custody-drift", "cvm",
+         "bootDisk.kmsKeySelfLink: key drifted — declared key disk-key (customer-hsm), live key "
+         "soft (customer-kms)")]
+
+
+def test_azure_a_disk_encryption_set_switched_to_at_rest_encryption_is_drift() -> None:
+    from custodes.sources.live import azure as live_azure
+    from tests.audit.test_azure_live import DES_ID, des_json, key_json, vault_json, vm_json
+
+    declared = declared_graph(export(
+        state("azure-native:compute:DiskEncryptionSet", "cvm-des", DES_ID,
+              {"encryptionType": "ConfidentialVmEncryptedWithCustomerKey"}),
+    ))
+    changed = des_json()
+    changed["properties"]["encryptionType"] = "EncryptionAtRestWithCustomerKey"
+    live_read = LiveRead("azure", ("00000000-0000-0000-0000-000000000001",), [
+        live_azure.virtual_machine(vm_json()), live_azure.disk_encryption_set(changed),
+        live_azure.vault(vault_json()), live_azure.key(key_json())])
+    report = evaluate(audit_graph([live_read], declared))
+    assert [(f.rule_id, f.name, f.message) for f in report.findings
+            if f.rule_id.startswith("custodes-audit-")] == [
+        ("custodes-audit-custody-drift", "cvm-des",
+         "encryptionType: setting drifted — declared ConfidentialVmEncryptedWithCustomerKey, "
+         "live EncryptionAtRestWithCustomerKey")]
