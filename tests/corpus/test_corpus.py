@@ -67,8 +67,10 @@ def test_every_rule_has_a_corpus() -> None:
     missing = [
         f"{rule_id}: {counts[rule_id, 'violating']} violating, "
         f"{counts[rule_id, 'compliant']} compliant"
-        for rule_id in RULES
-        if counts[rule_id, "violating"] < 3 or counts[rule_id, "compliant"] < 1
+        for rule_id, rule in RULES.items()
+        # Audit rules judge what only the live cloud produces (tests/audit covers them).
+        if not all(token.startswith("custodes:audit:") for token in rule.types)
+        and (counts[rule_id, "violating"] < 3 or counts[rule_id, "compliant"] < 1)
     ]
     assert not missing, ("every rule needs at least 3 violating and 1 compliant program in "
                          f"tests/corpus/<rule-id>/: {missing}")
