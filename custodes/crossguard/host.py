@@ -1,7 +1,8 @@
 """Drive a policy pack as the Pulumi engine does, without the Pulumi CLI.
 
-:class:`PackProcess` starts a Python pack (``python -u <pack>/__main__.py`` in
-the pack's directory, as the CLI's analyzer host does), reads the port it
+:class:`PackProcess` starts a Python pack as the CLI's Python analyzer host
+does (``python -u -m pulumi.policy <engine address> <pack directory>``, which
+runs the pack's ``__main__.py``, in the pack's directory), reads the port it
 prints, and talks to it over ``pulumi.runtime.proto.analyzer_pb2_grpc``. The
 request builders turn custodes' model back into what the engine sends:
 ``Analyze`` gets a resource's inputs, ``AnalyzeStack`` every resource's outputs
@@ -159,8 +160,10 @@ class PackProcess:
         self.timeout = timeout
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 — closed in close()
         started = time.perf_counter()
+        # The Pulumi CLI's Python analyzer host: `python -u -m pulumi.policy <engine> <pack>`,
+        # which runs the pack's __main__.py. Nothing here is an engine to call back.
         self.process = subprocess.Popen(
-            [python, "-u", str(self.directory / "__main__.py")],
+            [python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(self.directory)],
             cwd=self.directory, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self._stderr, env={**os.environ, **(env or {})},
         )

@@ -1,7 +1,9 @@
 """The pack in policies/, started and driven as the Pulumi engine drives it.
 
-The pack runs in a child process (``python -u policies/__main__.py``), never
-in-process: the tests see what the Pulumi CLI sees.
+The pack runs in a child process started as the CLI's Python analyzer host
+starts it (``python -u -m pulumi.policy <engine> policies``, which runs
+``policies/__main__.py``), never in-process: the tests see what the Pulumi CLI
+sees.
 """
 
 from __future__ import annotations
