@@ -31,8 +31,7 @@ import hashlib
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from custodes.errors import CustodesError
 from custodes.model import Graph, Resource
@@ -176,11 +175,11 @@ class CloudModule(Protocol):
     def covers(self, resource: Resource, read: LiveRead) -> bool: ...
 
 
-def cloud_module(cloud: str) -> ModuleType:
+def cloud_module(cloud: str) -> CloudModule:
     """The module that reads ``cloud`` (imported on first use)."""
     if cloud not in CLOUDS:
         raise CustodesError(f"unknown cloud {cloud!r} (choose {', '.join(CLOUDS)})")
-    return importlib.import_module(f"custodes.sources.live.{cloud}")
+    return cast(CloudModule, importlib.import_module(f"custodes.sources.live.{cloud}"))
 
 
 def wanted_identifiers(graph: Graph, types: Iterable[str]) -> tuple[str, ...]:
