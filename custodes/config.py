@@ -17,9 +17,10 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from custodes.errors import InputError
+from custodes.errors import InputError, shown
 from custodes.rules.registry import ENFORCEMENTS, Enforcement, Rule, catalogue
 
+MAX_CONFIG_BYTES = 16 * 2**20  # a policy-pack configuration is a few KiB
 Profile = Literal["default", "strict"]
 PROFILES: tuple[Profile, ...] = ("default", "strict")
 
@@ -62,18 +63,42 @@ def strict_policy_pack_config() -> dict[str, Any]:
     }
 
 
+def schema_problem(error: Any) -> str:
+    """What a ``jsonschema`` error asks for, in words that never repeat the value given.
+
+    A configuration value may be anything, a pasted secret included: the message
+    names what is expected, not what was found.
+    """
+    expected = error.validator_value
+    if error.validator == "enum":
+        return f"must be one of {', '.join(map(str, expected))}"
+    if error.validator == "type":
+        return f"must be of type {expected if isinstance(expected, str) else ' or '.join(expected)}"
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties") or ())
+        names = sorted(str(name) for name in error.instance if name not in allowed)
+        return (f"unexpected property {', '.join(shown(name) for name in names[:3])} "
+                f"(allowed: {', '.join(allowed) or 'none'})")
+    return f"fails the schema's {error.validator} {shown(expected)}"
+
+
 def read_config_file(path: str) -> Mapping[str, Any]:
     """Read a policy-pack configuration file (JSON or YAML)."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such configuration file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise InputError(f"{path}: a configuration file is at most "
+                         f"{MAX_CONFIG_BYTES // 2**20} MiB")
     try:
         document = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, yaml.YAMLError, RecursionError):
         raise InputError(f"{path}: not valid {'JSON' if file.suffix == '.json' else 'YAML'}") \
             from None
     if document is None:
@@ -107,10 +132,10 @@ def build_settings(
             raise InputError(f"{where}: 'all' must be one of {', '.join(ENFORCEMENTS)}")
         for rule_id in levels:
             levels[rule_id] = "mandatory" if level == "remediate" else cast(Enforcement, level)
-    for rule_id, entry in sorted(entries.items()):
+    for rule_id, entry in sorted(entries.items(), key=lambda item: str(item[0])):
         rule = rules.get(str(rule_id))
         if rule is None:
-            raise InputError(f"{where}: unknown rule id {rule_id!r} (see `custodes rules`)")
+            raise InputError(f"{where}: unknown rule id {shown(rule_id)} (see `custodes rules`)")
         if isinstance(entry, str):
             entry = {"enforcementLevel": entry}
         # Imported only when there is something to validate: it costs ~0.15 s of every
@@ -120,8 +145,9 @@ def build_settings(
         try:
             jsonschema.validate(entry, rule.config_schema)
         except jsonschema.ValidationError as error:
-            location = ".".join(str(part) for part in error.absolute_path) or "entry"
-            raise InputError(f"{where}: {rule_id}: {location}: {error.message}") from None
+            location = ".".join(str(part) for part in error.absolute_path)[:80] or "entry"
+            raise InputError(f"{where}: {rule_id}: {location}: {schema_problem(error)}") \
+                from None
         level = entry.get("enforcementLevel")
         if level == "remediate":
             if rule.remediate is None:

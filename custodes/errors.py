@@ -13,3 +13,9 @@ class InputError(CustodesError):
 
 class UsageError(CustodesError):
     """A command line custodes cannot act on."""
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value taken from an input, cut short enough for a one-line error message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."

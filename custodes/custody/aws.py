@@ -273,7 +273,7 @@ def parse_policy(policy: Any) -> list[Statement] | None:
     if isinstance(policy, str):
         try:
             policy = json.loads(policy)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the stack
             return None
     if not isinstance(policy, Mapping):
         return None

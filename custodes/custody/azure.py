@@ -139,7 +139,7 @@ def release_policy(key: Resource) -> Any:
             return None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the stack
         return None
     return document if isinstance(document, Mapping) else None
 

@@ -48,7 +48,9 @@ def read_bytes(path: str, limit_mb: int, stdin: BinaryIO | None = None) -> bytes
             if file.stat().st_size > limit:
                 raise InputError(f"{path}: {file.stat().st_size / 2**20:.0f} MiB is larger than "
                                  f"the {limit_mb} MiB limit (--max-input-mb)")
-            data = file.read_bytes()
+            # Never more than the limit: a device or a pipe has no size to check first.
+            with file.open("rb") as stream:
+                data = stream.read(limit + 1)
         except OSError as error:
             raise InputError(f"{path}: cannot be read ({error.strerror})") from None
     if len(data) > limit:

@@ -8,10 +8,11 @@ path imports the Pulumi SDK.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from custodes.errors import InputError
+from custodes.errors import InputError, shown
 from custodes.model import Graph, Resource
 from custodes.sources.pulumi_json import resource_from_state
 
@@ -34,7 +35,17 @@ def parse_json(data: bytes, where: str) -> Any:
     except UnicodeDecodeError as error:
         raise InputError(f"{where}: not UTF-8 text (byte {error.start})") from None
     try:
-        return json.loads(text)
+        try:
+            document = json.loads(text)
+        except ValueError as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            # An integer longer than Python converts by default (4,300 digits) is still
+            # JSON: read it as a float rather than refuse the document.
+            document = json.loads(text, parse_int=_parse_int)
+        if _ESCAPED_SURROGATE.search(text):
+            document = _without_lone_surrogates(document)
+        return document
     except RecursionError:
         raise InputError(f"{where}: JSON nested too deeply") from None
     except ValueError as error:
@@ -42,6 +53,39 @@ def parse_json(data: bytes, where: str) -> Any:
         line = getattr(error, "lineno", None)
         suffix = f" at line {line}" if line else ""
         raise InputError(f"{where}: not valid JSON ({message}{suffix})") from None
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _without_lone_surrogates(document: Any) -> Any:
+    """``document`` with every unpaired UTF-16 surrogate (``"\\ud800"``) replaced by U+FFFD.
+
+    JSON may escape half of a surrogate pair on its own; such a string is not
+    Unicode text and could not be written to any report.
+    """
+    def fixed(text: str) -> str:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+    root = [document]
+    work: list[tuple[Any, Any]] = [(root, 0)]
+    while work:
+        container, key = work.pop()
+        value = container[key]
+        if isinstance(value, str):
+            container[key] = fixed(value)
+        elif isinstance(value, list):
+            work.extend((value, index) for index in range(len(value)))
+        elif isinstance(value, dict):
+            for name in list(value):
+                item = value.pop(name)
+                value[fixed(name)] = item
+            work.extend((value, name) for name in value)
+    return root[0]
+
+
+def _parse_int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= 4000 else float(digits)
 
 
 def detect(document: Any, where: str) -> DocumentKind:
@@ -62,18 +106,21 @@ def state_resources(document: Mapping[str, Any], where: str) -> list[Resource]:
     version = document.get("version")
     if version not in SUPPORTED_EXPORT_VERSIONS:
         raise InputError(
-            f"{where}: stack export version {version!r} is not supported "
+            f"{where}: stack export version {shown(version)} is not supported "
             f"(supported: {', '.join(map(str, SUPPORTED_EXPORT_VERSIONS))})"
         )
     deployment = document.get("deployment")
-    if deployment is None and "checkpoint" in document:
-        deployment = (document.get("checkpoint") or {}).get("latest")
+    if deployment is None and isinstance(document.get("checkpoint"), Mapping):
+        deployment = document["checkpoint"].get("latest")
     if not isinstance(deployment, Mapping):
         raise InputError(f"{where}: the stack export has no 'deployment' object")
     resources = deployment.get("resources") or []
     if not isinstance(resources, list):
         raise InputError(f"{where}: 'deployment.resources' is not a list")
-    return [resource_from_state(state, where) for state in resources]
+    # A resource marked `delete` is an old copy awaiting deletion after a replacement
+    # (it shares its URN with the new one): the stack no longer holds it.
+    return [resource_from_state(state, where) for state in resources
+            if not (isinstance(state, Mapping) and state.get("delete") is True)]
 
 
 def preview_resources(document: Mapping[str, Any], where: str) -> list[Resource]:

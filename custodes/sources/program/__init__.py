@@ -9,12 +9,14 @@ hangs or reads missing configuration is one clear error naming the cause.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -160,19 +162,48 @@ def export_program(directory: Path, stack: str | None = None,
             command, cwd=directory, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
+        stderr = _Tail(process.stderr)
         try:
-            _, stderr = process.communicate(timeout=timeout)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
             raise InputError(f"{directory}: the program did not finish within {timeout:g} s "
                              "(--timeout)") from None
+        finally:
+            # Whatever the program started in the background ends with it.
+            _kill_group(process)
         if not out_file.is_file():
-            last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            last = stderr.text().strip().splitlines()[-1:] or ["no output"]
             raise InputError(f"{directory}: the program runner stopped "
                              f"(exit {process.returncode}): {last[0][:300]}")
         document = parse_json(out_file.read_bytes(), str(directory))
     if not isinstance(document, dict) or "error" in document:
         reason = document.get("error") if isinstance(document, dict) else "no export"
-        raise InputError(f"{directory}: the program failed: {reason}")
+        raise InputError(f"{directory}: the program failed: {str(reason)[:500]}")
     return document
+
+
+class _Tail:
+    """The last bytes a child writes to a pipe, read as it writes (memory stays bounded)."""
+
+    LIMIT = 64 * 1024
+
+    def __init__(self, stream: Any) -> None:
+        self._data = bytearray()
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: Any) -> None:
+        for chunk in iter(lambda: stream.read1(65536), b""):
+            self._data.extend(chunk)
+            del self._data[:-self.LIMIT]
+
+    def text(self) -> str:
+        """What was kept, once the writer is gone (or after a second)."""
+        self._thread.join(timeout=1.0)
+        return bytes(self._data).decode("utf-8", "replace")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

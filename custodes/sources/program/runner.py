@@ -25,15 +25,44 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 
+# Every secret value the program registered, so that an error message quoting one
+# can be scrubbed before it leaves this process.
+_SECRETS: set[str] = set()
+
+
+def _remember(value: Any) -> None:
+    if isinstance(value, str):
+        _SECRETS.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _remember(item)
+    elif isinstance(value, list):
+        for item in value:
+            _remember(item)
+
+
 def _redact(value: Any) -> Any:
     """Drop secret plaintext: a secret leaves this process as an opaque marker."""
+    from custodes.sources.pulumi_json import SECRET_INPUTS
+
     if isinstance(value, dict):
         if value.get(SIG_KEY) == SECRET_SIG:
+            _remember(value)
             return {SIG_KEY: SECRET_SIG, "ciphertext": "redacted-by-custodes"}
+        for name in SECRET_INPUTS.intersection(value):
+            _remember(value[name])
         return {key: _redact(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_redact(item) for item in value]
     return value
+
+
+def _scrubbed(text: str) -> str:
+    """``text`` with every secret value the program registered replaced by ``[secret]``."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if len(secret) >= 4 and secret in text:
+            text = text.replace(secret, "[secret]")
+    return text
 
 
 def _integral(value: Any) -> Any:
@@ -222,7 +251,9 @@ def main(argv: list[str]) -> int:
     try:
         return run(project_dir, main_file.resolve(), out_file, settings)
     except SystemExit as error:
-        reason = f"the program called sys.exit({error.code!r})"
+        from custodes.errors import shown
+
+        reason = f"the program called sys.exit({shown(error.code)})"
     except BaseException as error:  # any failure of the user's program is reported
         reason = _describe(error)
         cause = error
@@ -231,7 +262,7 @@ def main(argv: list[str]) -> int:
             cause = cause.__cause__
         if cause is not error:
             reason = _describe(cause)
-    out_file.write_text(json.dumps({"error": reason}), encoding="utf-8")
+    out_file.write_text(json.dumps({"error": _scrubbed(reason)[:500]}), encoding="utf-8")
     return EXIT_PROGRAM_FAILED
 
 
