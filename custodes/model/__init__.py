@@ -9,6 +9,7 @@ from custodes.model.resource import (
     UnknownValueError,
     iter_path,
     lookup,
+    plain,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "iter_path",
     "lookup",
     "normalise_identifier",
+    "plain",
 ]

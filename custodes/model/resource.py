@@ -79,10 +79,19 @@ class Secret:
     __str__ = __repr__
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
+        # A rule may compare a secret with a plain value (`== "ConfidentialVM"`)
+        # and get the right verdict; what it cannot do is print it.
+        if isinstance(other, Secret):
+            return bool(other._value == self._value)
+        return bool(self._value == other)
 
     def __hash__(self) -> int:
         return hash(Secret)
+
+
+def plain(value: Any) -> Any:
+    """The plaintext of a secret, or the value itself: for a rule's verdict, never its message."""
+    return value.reveal() if isinstance(value, Secret) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,19 +161,28 @@ class Resource:
 
 
 def lookup(document: Any, path: str, default: Any = None) -> Any:
-    """Follow a dotted path through nested mappings (see :meth:`Resource.get`)."""
+    """Follow a dotted path through nested mappings (see :meth:`Resource.get`).
+
+    A value read from inside a secret is itself a :class:`Secret`: secrecy is
+    not lost by reading a field of a secret object.
+    """
     current = document
+    secret = False
     for step in path.split("."):
         if current is UNKNOWN:
             return UNKNOWN
         if type(current) is not dict:  # a plain dict is a Mapping: skip the slow checks
             if isinstance(current, Secret):
                 current = current.reveal()
+                secret = True
             if not isinstance(current, Mapping):
                 return default
         if step not in current:
             return default
         current = current[step]
+    if secret and current is not UNKNOWN and current is not None \
+            and not isinstance(current, Secret):
+        return Secret(current)
     return current
 
 

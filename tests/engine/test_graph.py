@@ -128,3 +128,31 @@ def test_paths_through_lists_and_unknowns() -> None:
 def test_an_unknown_value_refuses_to_be_read_as_true_or_false() -> None:
     with pytest.raises(UnknownValueError):
         bool(UNKNOWN)
+
+
+def test_a_field_read_from_inside_a_secret_stays_secret() -> None:
+    vm = resource("azure-native:compute:VirtualMachine", "vm", {
+        "hardwareProfile": Secret({"vmSize": "Standard_D4s_v5"}),
+        "securityProfile": {"securityType": "ConfidentialVM"},
+    })
+    size = vm.get("hardwareProfile.vmSize")
+    assert isinstance(size, Secret)
+    assert size == "Standard_D4s_v5", "a rule can still compare it"
+    assert "Standard_D4s_v5" not in f"{size} is not a confidential VM size"
+    from custodes.engine import evaluate
+
+    report = evaluate(graph(vm))
+    assert not any("Standard_D4s_v5" in f.message for f in report.findings)
+    assert any(f.rule_id == "azure-compute-cvm-require-confidential-size"
+               for f in report.findings)
+
+
+def test_a_secret_confidential_size_is_judged_by_its_value() -> None:
+    from custodes.engine import evaluate
+
+    vm = resource("azure-native:compute:VirtualMachine", "vm", {
+        "hardwareProfile": Secret({"vmSize": "Standard_DC4as_v5"}),
+        "securityProfile": {"securityType": "ConfidentialVM"},
+    })
+    assert not any(f.rule_id == "azure-compute-cvm-require-confidential-size"
+                   for f in evaluate(graph(vm)).findings)
