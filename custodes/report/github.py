@@ -20,9 +20,16 @@ from custodes.report.text import verdict
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
+# Control characters the log would interpret (ESC starts a colour or cursor sequence):
+# text from the input must not restyle or forge lines of the Actions log.
+_CONTROLS = {code: "\ufffd" for code in (*range(0x00, 0x20), *range(0x7f, 0xa0))
+             if code not in (0x0a, 0x0d)}
+
+
 def escape_data(text: str) -> str:
     """A workflow command's message, escaped as the Actions runner reads it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped.translate(_CONTROLS)
 
 
 def escape_property(text: str) -> str:

@@ -12,6 +12,14 @@ from custodes.custody.responsibility import DUTIES, HOLDERS
 from custodes.engine import Report
 
 _ENFORCEMENT_STYLE = {"mandatory": "bold red", "advisory": "yellow", "disabled": "dim"}
+# C0 and C1 control characters but newline: a resource name or message from the input
+# must not move the cursor, recolour or clear the reader's terminal.
+_CONTROLS = {code: "\ufffd" for code in (*range(0x00, 0x20), *range(0x7f, 0xa0)) if code != 0x0a}
+
+
+def _plain(text: str) -> Text:
+    """Text from the input, shown as it is: never read as markup, never a control sequence."""
+    return Text(text.translate(_CONTROLS))
 
 
 def verdict(report: Report) -> str:
@@ -39,8 +47,8 @@ def _findings_table(report: Report) -> Table:
             Text(enforcement, style=_ENFORCEMENT_STYLE.get(enforcement, "")),
             finding.severity,
             finding.rule_id,
-            resource,
-            finding.message,
+            _plain(resource),
+            _plain(finding.message),
         )
     return table
 
@@ -54,14 +62,15 @@ def _workloads_table(report: Report) -> Table:
         founders = "/".join(workload.founders)
         keys = workload.keys or ()
         if not keys:
-            table.add_row(workload.resource.name, technologies, founders, "—", "unresolved", "—")
+            table.add_row(_plain(workload.resource.name), technologies, founders, "—",
+                          "unresolved", "—")
         for index, key in enumerate(keys):
             bound = {True: "yes", False: "no", None: "unknown"}[key.attestation_bound]
             table.add_row(
-                workload.resource.name if index == 0 else "",
+                _plain(workload.resource.name if index == 0 else ""),
                 technologies if index == 0 else "",
                 founders if index == 0 else "",
-                key.path,
+                _plain(key.path),
                 key.label,
                 bound,
             )
