@@ -345,9 +345,9 @@ def enclave_parent_roles(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
 def instance_roles(graph: Graph, instance: Resource) -> list[Resource]:
     """The IAM roles an instance or launch template runs as."""
     if instance.type == LAUNCH_TEMPLATE:
-        profile_value = instance.get("iamInstanceProfile.arn") or instance.get(
-            "iamInstanceProfile.name"
-        )
+        profile_value = instance.get("iamInstanceProfile.arn")
+        if profile_value is None or profile_value == "":  # never the truth of an unknown
+            profile_value = instance.get("iamInstanceProfile.name")
         path = "iamInstanceProfile"
     else:
         profile_value, path = instance.get("iamInstanceProfile"), "iamInstanceProfile"

@@ -145,14 +145,16 @@ def confidential_space_providers(graph: Graph) -> list[Resource]:
 def _confidential_space_pools(graph: Graph) -> tuple[set[Any], list[Resource]]:
     """The pool ids that Confidential Space providers name, and those pools (once per graph)."""
     def build(graph: Graph) -> tuple[set[Any], list[Resource]]:
+        # Ids are text (or unknown); anything else in the input names no pool.
         pools = {
-            provider.get("workloadIdentityPoolId")
-            for provider in confidential_space_providers(graph)
+            pool_id for provider in confidential_space_providers(graph)
+            if isinstance(pool_id := provider.get("workloadIdentityPoolId"), str)
+            or pool_id is UNKNOWN
         }
-        pools.discard(None)
         pool_resources = [
             pool for pool in graph.of_type(WORKLOAD_IDENTITY_POOL)
-            if pool.get("workloadIdentityPoolId") in pools
+            if isinstance(pool_id := pool.get("workloadIdentityPoolId"), str)
+            and pool_id in pools
         ] if pools else []
         return pools, pool_resources
 

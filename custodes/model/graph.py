@@ -241,6 +241,7 @@ def _identifiers(resource: Resource) -> Iterator[str]:
             yield normalise_identifier(value)
     # An alias is named by its own name (`alias/…`) as well as its ARN.
     if resource.type == "aws:kms/alias:Alias":
-        alias_name = resource.props.get("name") or resource.outputs.get("name")
-        if isinstance(alias_name, str) and alias_name:
-            yield alias_name
+        for alias_name in (resource.props.get("name"), resource.outputs.get("name")):
+            if isinstance(alias_name, str) and alias_name:
+                yield alias_name
+                break

@@ -19,11 +19,15 @@ from custodes.sources.pulumi_json import resource_from_state
 SUPPORTED_EXPORT_VERSIONS = (3, 4)
 DocumentKind = Literal["preview", "state"]
 
-# Preview steps whose new state is what the stack will hold; the others remove resources.
+# Preview steps whose new state is what the stack will hold.
 _KEEP_OPS = {
     "same", "create", "update", "replace", "create-replacement", "import",
     "import-replacement", "read", "read-replacement", "refresh",
 }
+# Steps that remove the resource from the stack. The others (``delete-replaced``,
+# ``discard-replaced``, ``remove-pending-replace``) remove the *old* copy of a
+# replaced resource: its new state, from the replacement's steps, stays.
+_REMOVE_OPS = {"delete", "discard"}
 
 
 def parse_json(data: bytes, where: str) -> Any:
@@ -136,7 +140,8 @@ def preview_resources(document: Mapping[str, Any], where: str) -> list[Resource]
             raise InputError(f"{where}: step {index} is not a JSON object")
         op = step.get("op", "same")
         if op not in _KEEP_OPS:
-            states.pop(str(step.get("urn")), None)
+            if op in _REMOVE_OPS:
+                states.pop(str(step.get("urn")), None)
             continue
         state = step.get("newState")
         if state is None:
