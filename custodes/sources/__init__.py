@@ -54,7 +54,8 @@ def read_bytes(path: str, limit_mb: int, stdin: BinaryIO | None = None) -> bytes
         except OSError as error:
             raise InputError(f"{path}: cannot be read ({error.strerror})") from None
     if len(data) > limit:
-        raise InputError(f"{path}: larger than the {limit_mb} MiB limit (--max-input-mb)")
+        where = "<stdin>" if path == "-" else path
+        raise InputError(f"{where}: larger than the {limit_mb} MiB limit (--max-input-mb)")
     return data
 
 
