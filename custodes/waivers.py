@@ -153,6 +153,8 @@ def parse_waivers(text: str, where: str) -> tuple[Waiver, ...]:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
         raise InputError(f"{where}: not valid YAML{at}") from None
+    except RecursionError:
+        raise InputError(f"{where}: nested too deeply to be a waivers file") from None
     if document is None:
         return ()
     validator = jsonschema.Draft202012Validator(schema())
