@@ -93,7 +93,9 @@ class Graph:
         self._children: dict[str, list[Resource]] = defaultdict(list)
         self._by_identifier: dict[str, list[Resource]] = defaultdict(list)
         self._derived: dict[Any, Any] = {}
-        for resource in resources:
+        # Every index in URN order, not input order: the same stack in another order
+        # (a shuffled export, a different registration order) gives the same answers.
+        for resource in sorted(resources, key=_urn_of):
             if resource.urn in self._by_urn:
                 raise InputError(f"duplicate resource URN {resource.urn}")
             self._by_urn[resource.urn] = resource
@@ -119,7 +121,7 @@ class Graph:
         return self._by_urn.get(urn) if urn else None
 
     def of_type(self, *types: str) -> list[Resource]:
-        """Every resource of the given type tokens, in input order."""
+        """Every resource of the given type tokens, each type in URN order."""
         if len(types) == 1:
             return list(self._by_type.get(types[0], ()))
         return [resource for token in types for resource in self._by_type.get(token, ())]
@@ -183,7 +185,7 @@ class Graph:
     ) -> Mapping[str, tuple[Resource, ...]]:
         """The reverse of :meth:`reference`: who refers to each resource, by URN.
 
-        For every resource of ``types`` (in input order), ``path`` is followed
+        For every resource of ``types`` (in URN order), ``path`` is followed
         with :meth:`reference` to the resources of ``target_types``; the index
         maps each target's URN to the resources that refer to it. Built once
         per (types, path, target types) and kept: "which attachments name this
@@ -228,7 +230,11 @@ class Graph:
             dependency = self.get(urn)
             if dependency is not None and dependency.type in wanted and dependency not in found:
                 found.append(dependency)
-        return tuple(found)
+        return tuple(sorted(found, key=_urn_of))
+
+
+def _urn_of(resource: Resource) -> str:
+    return resource.urn
 
 
 def _identifiers(resource: Resource) -> Iterator[str]:

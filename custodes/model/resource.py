@@ -83,6 +83,10 @@ class Secret:
         # and get the right verdict; what it cannot do is print it.
         if isinstance(other, Secret):
             return bool(other._value == self._value)
+        if self._value is None:
+            # Ciphertext only: a secret is set, its value unknown here. It is never
+            # equal to a plain value, least of all to None or "" (a rule's "absent").
+            return False
         return bool(self._value == other)
 
     def __hash__(self) -> int:
