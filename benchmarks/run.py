@@ -41,9 +41,6 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-import synthetic  # noqa: E402  (benchmarks/ is not a package)
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 CHECKOV_VERSION = "3.3.30"
@@ -134,6 +131,18 @@ def measure(command: Sequence[str], repeat: int, cwd: Path | None = None,
     return result
 
 
+def generate(kind: str, size: int, path: Path, seed: int, stack: str = "prod") -> list[str]:
+    """Write a synthetic input in a child process; its size in bytes, then any extra lines.
+
+    Not in this process: a child's peak RSS (``wait4``) counts the peak of the
+    process that started it, so this one must stay small.
+    """
+    output = subprocess.run([sys.executable, str(HERE / "synthetic.py"), kind, str(size),
+                             str(path), "--seed", str(seed), "--stack", stack],
+                            capture_output=True, text=True, check=True)
+    return output.stdout.splitlines()
+
+
 def custodes_command(*arguments: str) -> list[str]:
     """``custodes …`` with this interpreter, so the benchmark needs nothing on PATH."""
     return [sys.executable, "-m", "custodes", *arguments]
@@ -192,7 +201,7 @@ def bench_imports() -> list[str]:
 
 def bench_startup(repeat: int) -> Measure:
     tiny = OUT / "export-16.json"
-    synthetic.write_json(synthetic.stack_export(16, SEED), str(tiny))
+    generate("export", 16, tiny, SEED)
     return measure(custodes_command("check", str(tiny), "--format", "json", "--output",
                                     os.devnull), max(repeat, 10))
 
@@ -204,10 +213,10 @@ def bench_sizes(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
     """
     rows = []
     for size in sizes:
-        for kind, build in (("export", synthetic.stack_export), ("preview", synthetic.preview)):
+        for kind in ("export", "preview"):
             path = OUT / f"{kind}-{size}.json"
             log(f"generating {path.name}")
-            megabytes = synthetic.write_json(build(size, SEED), str(path)) / 2**20
+            megabytes = int(generate(kind, size, path, SEED)[0]) / 2**20
             runs = repeat if size < 100_000 else max(1, min(repeat, 3))
             formats = ["json", "text"] if kind == "export" and size <= 10_000 else ["json"]
             report = OUT / f"{kind}-{size}.report.json"
@@ -241,8 +250,8 @@ def bench_fleet(stacks: int, size: int, jobs: int, repeat: int) -> dict[str, Any
     shutil.rmtree(fleet, ignore_errors=True)
     fleet.mkdir(parents=True)
     for index in range(stacks):
-        document = synthetic.stack_export(size, SEED + index, stack=f"stack{index:03d}")
-        synthetic.write_json(document, str(fleet / f"stack{index:03d}.json"))
+        generate("export", size, fleet / f"stack{index:03d}.json", SEED + index,
+                 stack=f"stack{index:03d}")
     results = {}
     for count in sorted({1, jobs}):
         report = OUT / f"fleet-jobs{count}.report.json"
@@ -286,10 +295,7 @@ def bench_checkov(checkov: str, sizes: list[int], repeat: int) -> list[dict[str,
     rows = []
     for size in sizes:
         plan = OUT / f"plan-{size}.json"
-        document = synthetic.terraform_plan(size, SEED)
-        managed = set(synthetic.aws_managed_root_volumes(document))
-        synthetic.write_json(document, str(plan))
-        del document
+        managed = set(generate("plan", size, plan, SEED)[1:])
         output = OUT / f"plan-{size}.checkov.json"
         log(f"checkov -f {plan.name} ×{repeat}")
         # --skip-download: no call to the Prisma Cloud API (there is no network here, and a
@@ -485,8 +491,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="sizes for Checkov (default: the sizes up to 10k; 100k takes "
                              "Checkov most of an hour)")
     parser.add_argument("--checkov-repeat", type=int, default=1, help="Checkov runs per size")
-    parser.add_argument("--fleet", default="8x1000", metavar="STACKSxSIZE",
-                        help="the many-stacks run (default 8x1000; 0 to skip)")
+    parser.add_argument("--fleet", default="8x5000", metavar="STACKSxSIZE",
+                        help="the many-stacks run (default 8x5000; 0 to skip)")
     parser.add_argument("--no-examples", action="store_true", help="skip examples/")
     parser.add_argument("--no-pack", action="store_true", help="skip the CrossGuard pack")
     parser.add_argument("--output", default=str(HERE / "results.md"),
@@ -518,12 +524,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append(("examples", lambda: bench_examples(min(args.repeat, 3))))
     if args.fleet != "0":
         stacks, _, size = args.fleet.partition("x")
-        from custodes.commands.check import default_jobs
-
-        steps.append(("fleet", lambda: bench_fleet(int(stacks), int(size or 1000),
-                                                   default_jobs(), min(args.repeat, 3))))
-    if not args.no_pack:
-        steps.append(("pack", bench_pack))
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+            os.cpu_count() or 1)
+        steps.append(("fleet", lambda: bench_fleet(int(stacks), int(size or 1000), cores,
+                                                   min(args.repeat, 3))))
     checkov = None if args.no_checkov else find_checkov(args.checkov)
     if args.no_checkov:
         parts["checkov_note"] = "Not measured (`--no-checkov`)."
@@ -536,6 +540,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif checkov_sizes:
         steps.append(("checkov", lambda: bench_checkov(checkov, checkov_sizes,
                                                        args.checkov_repeat)))
+    if not args.no_pack:
+        # Last: the pack's measure runs in this process, which must stay small while
+        # the others run (see generate).
+        steps.append(("pack", bench_pack))
     for name, step in steps:
         parts[name] = step()
     text = report(args, parts, (load_before, os.getloadavg()[0]))

@@ -58,8 +58,10 @@ class State:
     outputs: dict[str, Any]
     provider: str | None
     parent: str | None
-    # (path from the top-level input, URN referred to, output name of the referee)
+    # (path from the top-level input, URN referred to)
     references: list[tuple[tuple[str | int, ...], str]] = field(default_factory=list)
+    # Where the program declared it (``project:///main.py#12,5``), as Pulumi records it.
+    source_position: str | None = None
 
     def document(self) -> dict[str, Any]:
         """The state object of a stack export."""
@@ -83,6 +85,8 @@ class State:
             state["provider"] = self.provider
         state["dependencies"] = dependencies
         state["propertyDependencies"] = property_dependencies
+        if self.source_position:
+            state["sourcePosition"] = self.source_position
         state["created"] = TIME
         state["modified"] = TIME
         return state
@@ -124,9 +128,12 @@ class Stack:
             | None = None) -> State:
         """Declare one custom resource."""
         package = type_token.split(":", 1)[0]
+        # One program module per cloud; a resource type is declared on a few lines of it.
+        line = 10 + sum(map(ord, type_token)) % 200 + self.rng.randrange(3) * 7
         state = State(self.urn(type_token, name), type_token, identifier, inputs,
                       {**inputs, **outputs, "id": identifier}, self.provider(package),
-                      self.root, list(references or []))
+                      self.root, list(references or []),
+                      f"project:///infra/{package.split('-')[0]}.py#{line},5")
         self.states.append(state)
         return state
 
@@ -948,3 +955,35 @@ def write_json(document: Any, path: str) -> int:
     with open(path, "w", encoding="utf-8") as file:
         file.write(text)
     return len(text.encode("utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python benchmarks/synthetic.py export|preview|plan SIZE PATH [--seed N] [--stack S]``.
+
+    Writes the document and prints its size in bytes (and, for a plan, the
+    addresses of its instances with the AWS-managed root key, one per line).
+    The benchmark generates in a child process so that its own memory stays
+    small: a child's peak RSS counts the memory of the process that started it.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("kind", choices=("export", "preview", "plan"))
+    parser.add_argument("size", type=int)
+    parser.add_argument("path")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stack", default="prod")
+    args = parser.parse_args(argv)
+    if args.kind == "plan":
+        document = terraform_plan(args.size, args.seed)
+        print(write_json(document, args.path))
+        print("\n".join(aws_managed_root_volumes(document)))
+    elif args.kind == "export":
+        print(write_json(stack_export(args.size, args.seed, stack=args.stack), args.path))
+    else:
+        print(write_json(preview(args.size, args.seed, stack=args.stack), args.path))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

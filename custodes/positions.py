@@ -47,7 +47,15 @@ def relocate(position: SourcePosition | None, project_dir: Path,
 
 def relocated(report: Report, project_dir: Path, cwd: Path | None = None) -> Report:
     """``report`` with every finding's source position relative to the repository root."""
+    # Thousands of findings share a few files: find each file's repository once.
+    moved: dict[SourcePosition | None, SourcePosition | None] = {}
+
+    def relocated_position(position: SourcePosition | None) -> SourcePosition | None:
+        if position not in moved:
+            moved[position] = relocate(position, project_dir, cwd)
+        return moved[position]
+
     return report.with_findings(
-        replace(finding, source_position=relocate(finding.source_position, project_dir, cwd))
+        replace(finding, source_position=relocated_position(finding.source_position))
         for finding in report.findings
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -192,14 +193,22 @@ def provider_urn(reference: Any) -> str | None:
 def source_position(value: Any) -> SourcePosition | None:
     """A ``sourcePosition`` (``project:///main.py#12,5`` or ``file://…``) as a position."""
     if isinstance(value, Mapping):
-        uri, line, column = value.get("uri"), value.get("line"), value.get("column", 0)
-    elif isinstance(value, str):
-        match = _SOURCE_POSITION.match(value)
-        if not match:
-            return None
-        uri, line, column = match.group("uri"), match.group("line"), match.group("column") or 0
-    else:
+        return _position(value.get("uri"), value.get("line"), value.get("column", 0))
+    if isinstance(value, str):
+        return _position_of_text(value)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _position_of_text(value: str) -> SourcePosition | None:
+    # Many resources of a stack share a line (a loop): parse each spelling once.
+    match = _SOURCE_POSITION.match(value)
+    if not match:
         return None
+    return _position(match.group("uri"), match.group("line"), match.group("column") or 0)
+
+
+def _position(uri: Any, line: Any, column: Any) -> SourcePosition | None:
     if not isinstance(uri, str) or not uri:
         return None
     try:
