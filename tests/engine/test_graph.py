@@ -156,3 +156,10 @@ def test_a_secret_confidential_size_is_judged_by_its_value() -> None:
     })
     assert not any(f.rule_id == "azure-compute-cvm-require-confidential-size"
                    for f in evaluate(graph(vm)).findings)
+
+
+def test_an_opaque_secret_is_present_and_equal_to_no_plain_value() -> None:
+    opaque = Secret()
+    assert opaque not in (None, "")
+    assert opaque != "anything" and opaque == Secret()
+    assert Secret("x") == "x" and Secret("x") != "y"
