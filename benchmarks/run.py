@@ -70,6 +70,8 @@ class Measure:
     """Several runs of one command."""
 
     samples: list[Sample] = field(default_factory=list)
+    # The 1-minute load average when the runs started: other work on the machine.
+    load: float = 0.0
 
     @property
     def wall(self) -> float:
@@ -121,7 +123,7 @@ def run_once(command: Sequence[str], cwd: Path | None = None, stdout: Any = None
 def measure(command: Sequence[str], repeat: int, cwd: Path | None = None,
             stdout_file: Path | None = None) -> Measure:
     """``repeat`` runs of ``command``."""
-    result = Measure()
+    result = Measure(load=os.getloadavg()[0])
     for _ in range(repeat):
         if stdout_file is None:
             result.samples.append(run_once(command, cwd))
@@ -148,9 +150,23 @@ def custodes_command(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "custodes", *arguments]
 
 
+def read_json(path: Path, expression: str) -> Any:
+    """``expression`` of the JSON document at ``path`` (``doc``), read in a child process.
+
+    The documents are large (a 100k report is tens of MB) and this process must
+    stay small (see :func:`generate`).
+    """
+    code = ("import json, sys\n"
+            "doc = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+            f"print(json.dumps({expression}))\n")
+    output = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                            text=True, check=True)
+    return json.loads(output.stdout)
+
+
 def summary_of(report: Path) -> dict[str, int]:
     """The summary of a ``--format json`` report."""
-    summary: dict[str, int] = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    summary: dict[str, int] = read_json(report, "doc['summary']")
     return summary
 
 
@@ -302,11 +318,10 @@ def bench_checkov(checkov: str, sizes: list[int], repeat: int) -> list[dict[str,
         # benchmark should not depend on one).
         result = measure([checkov, "-f", str(plan), "--framework", "terraform_plan",
                           "--skip-download", "-o", "json"], repeat, stdout_file=output)
-        findings = json.loads(output.read_text(encoding="utf-8"))
-        results = findings.get("results", {}) if isinstance(findings, dict) else {}
-        flagged = {check.get("resource", "") for check in results.get("failed_checks", ())}
+        # One framework gives one object: {"results": {"failed_checks": […]}, "summary": …}.
+        flagged = set(read_json(output, "sorted({check.get('resource', '') for check in "
+                                        "doc.get('results', {}).get('failed_checks', ())})"))
         rows.append({"size": size, "measure": result, "version": version,
-                     "summary": findings.get("summary", {}) if isinstance(findings, dict) else {},
                      "managed": len(managed), "managed_flagged": len(managed & flagged)})
         plan.unlink()
     return rows
@@ -339,7 +354,9 @@ def machine() -> str:
 def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, float]) -> str:
     lines = ["# custodes benchmarks", "",
              f"Measured by `python benchmarks/run.py {' '.join(args.argv)}`".rstrip() + " on "
-             f"{machine()}; load average {load[0]:.1f} before, {load[1]:.1f} after. Every "
+             f"{machine()}; load average {load[0]:.1f} before, {load[1]:.1f} after (the "
+             "*load* columns: the 1-minute load average as each measure started; above 1, "
+             "other work shared the two cores and wall time exceeds CPU time). Every "
              "time is a whole `custodes check` process (interpreter start-up included), "
              f"median of {args.repeat} runs (at most 3 at 100k); peak RSS is the largest "
              "process. Inputs are synthetic (`benchmarks/synthetic.py`, seed "
@@ -362,7 +379,7 @@ def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, f
         result: Measure = row["measure"]
         summary = row["summary"]
         rows.append([size_label(row["size"]), row["kind"], row["format"],
-                     f"{row['mb']:.0f} MB",
+                     f"{row['mb']:.0f} MB", f"{result.load:.1f}",
                      seconds(result.wall), seconds(result.cpu), f"{result.rss_mb:.0f} MB",
                      f"{result.wall / row['size'] * 1e6:.0f} µs",
                      f"{summary['mandatory']} / {summary['advisory']} / "
@@ -381,7 +398,7 @@ def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, f
         if row["size"] == 100_000:
             targets.append((f"100k resources ({row['kind']}) in < {TARGET_100K_S:.0f} s",
                             seconds(result.wall), result.wall < TARGET_100K_S))
-    lines += table(["resources", "input", "report", "file", "wall", "CPU", "peak RSS",
+    lines += table(["resources", "input", "report", "file", "load", "wall", "CPU", "peak RSS",
                     "wall per resource", "findings (mandatory / advisory / unresolved)"], rows)
     lines += ["", f"Start-up (`custodes check` on a 16-resource export): {seconds(startup.wall)} "
               f"wall, {seconds(startup.cpu)} CPU, {startup.rss_mb:.0f} MB; heavy modules "
@@ -392,24 +409,27 @@ def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, f
         rows = []
         for row in parts["examples"]:
             result = row["measure"]
-            rows.append([f"examples/{row['name']}", seconds(result.wall), seconds(result.cpu),
-                         f"{result.rss_mb:.0f} MB", row["summary"]["resources"]])
+            rows.append([f"examples/{row['name']}", f"{result.load:.1f}", seconds(result.wall),
+                         seconds(result.cpu), f"{result.rss_mb:.0f} MB",
+                         row["summary"]["resources"]])
             targets.append((f"offline check of examples/{row['name']} in < "
                             f"{TARGET_EXAMPLE_S:.0f} s", seconds(result.wall),
                             result.wall < TARGET_EXAMPLE_S))
-        lines += [*table(["project", "wall", "CPU", "peak RSS", "resources"], rows), ""]
+        lines += [*table(["project", "load", "wall", "CPU", "peak RSS", "resources"], rows), ""]
 
     fleet = parts.get("fleet")
     if fleet:
         lines += ["## Many stacks in one run", ""]
         base = fleet["results"][1]
-        rows = [[f"`--jobs {jobs}`", seconds(result.wall), seconds(result.cpu),
+        rows = [[f"`--jobs {jobs}`", f"{result.load:.1f}", seconds(result.wall),
+                 seconds(result.cpu),
                  f"{result.rss_mb:.0f} MB", f"{base.wall / result.wall:.2f}×"]
                 for jobs, result in sorted(fleet["results"].items())]
         lines += [f"A directory of {fleet['stacks']} stack exports of {fleet['size']} resources "
                   f"each (`custodes check DIR`); the reports of every job count are "
                   f"{'byte for byte the same' if fleet['same'] else '**not the same**'}.", ""]
-        lines += table(["jobs", "wall", "CPU", "peak RSS (largest process)", "speed-up"], rows)
+        lines += table(["jobs", "load", "wall", "CPU", "peak RSS (largest process)", "speed-up"],
+                       rows)
         lines += [""]
 
     lines += ["## CrossGuard pack", ""]
@@ -455,7 +475,8 @@ def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, f
             result = row["measure"]
             ours = exports.get(row["size"])
             ratio = f"{result.wall / ours.wall:.0f}×" if ours else "—"
-            rows.append([size_label(row["size"]), seconds(result.wall), seconds(result.cpu),
+            rows.append([size_label(row["size"]), f"{result.load:.1f}", seconds(result.wall),
+                         seconds(result.cpu),
                          f"{result.rss_mb:.0f} MB", f"{result.wall / row['size'] * 1e3:.1f} ms",
                          seconds(ours.wall) if ours else "—", ratio,
                          f"{row['managed_flagged']} of {row['managed']}"])
@@ -467,7 +488,7 @@ def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, f
                   "the AWS-managed key), median of "
                   f"{args.checkov_repeat} run(s). custodes judges a harder mix of the same size "
                   "(keys, key stores, policies and references to follow).", ""]
-        lines += table(["resources", "Checkov wall", "CPU", "peak RSS", "per resource",
+        lines += table(["resources", "load", "Checkov wall", "CPU", "peak RSS", "per resource",
                         "custodes wall (export)", "Checkov ÷ custodes",
                         "AWS-managed root keys Checkov flags"], rows)
         lines += [""]
