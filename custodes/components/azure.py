@@ -113,6 +113,9 @@ class ConfidentialVMArgs(TypedDict):
     """Opt-out: accept a Microsoft-run shared attestation endpoint as the release authority."""
 
 
+# The fields shared with ConfidentialVMArgs are repeated, not inherited: Pulumi's schema
+# analyzer reads each field's description from the class's own source, so inherited
+# fields would reach other languages undocumented (tests/components/test_provider.py).
 class SgxEnclaveVMArgs(TypedDict):
     """Arguments of :class:`SgxEnclaveVM`."""
 
