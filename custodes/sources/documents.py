@@ -141,6 +141,8 @@ def preview_resources(document: Mapping[str, Any], where: str) -> list[Resource]
         if not isinstance(step, Mapping):
             raise InputError(f"{where}: step {index} is not a JSON object")
         op = step.get("op", "same")
+        if not isinstance(op, str):
+            raise InputError(f"{where}: step {index} has no valid 'op'")
         if op not in _KEEP_OPS:
             if op in _REMOVE_OPS:
                 states.pop(str(step.get("urn")), None)
