@@ -62,14 +62,14 @@ def _workloads_table(report: Report) -> Table:
         founders = "/".join(workload.founders)
         keys = workload.keys or ()
         if not keys:
-            table.add_row(_plain(workload.resource.name), technologies, founders, "—",
-                          "unresolved", "—")
+            table.add_row(_plain(workload.resource.name), _plain(technologies), _plain(founders),
+                          "—", "unresolved", "—")
         for index, key in enumerate(keys):
             bound = {True: "yes", False: "no", None: "unknown"}[key.attestation_bound]
             table.add_row(
                 _plain(workload.resource.name if index == 0 else ""),
-                technologies if index == 0 else "",
-                founders if index == 0 else "",
+                _plain(technologies if index == 0 else ""),
+                _plain(founders if index == 0 else ""),
                 _plain(key.path),
                 key.label,
                 bound,
