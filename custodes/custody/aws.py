@@ -158,7 +158,11 @@ def disk_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody
     reference = graph.reference(owner, path, value, KEY_TYPES)
     level, note = _reference_custody(graph, reference.state, reference.candidates, value)
     key = reference.target
-    bound = release_binding(graph, key).bound if key is not None else None
+    if key is not None:
+        bound = release_binding(graph, key).bound
+    else:
+        # An AWS-managed key is released to whoever AWS lets use it: never on attestation.
+        bound = False if level is CustodyLevel.PROVIDER else None
     return KeyCustody(path, level, note, key, bound)
 
 
