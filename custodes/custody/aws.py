@@ -375,12 +375,33 @@ def _principal_is_role(graph: Graph, principal: str, role: Resource) -> bool:
     match = _ROLE_ARN.match(principal)
     if match is None or isinstance(role.output("arn"), str):
         return False
+    if role.get("name") != match["name"]:
+        return False
     path = role.get("path")
-    return role.get("name") == match["name"] and (path or "/") == f"/{match['path']}"
+    if path is UNKNOWN:
+        # Same name, path not known yet: the grant may well name this role.
+        return True
+    return bool((path or "/") == f"/{match['path']}")
 
 
-def _role_iam_grants_release(graph: Graph, role: Resource) -> bool | None:
-    """Whether the role's own IAM policies allow a release action on KMS keys."""
+def _covers_key(graph: Graph, patterns: tuple[str, ...], key: Resource | None) -> bool:
+    """Whether an IAM statement's ``Resource`` patterns may include ``key``."""
+    if key is None or not patterns:
+        return True
+    arn = key.output("arn")
+    for pattern in patterns:
+        if pattern == "*" or key in graph.find(pattern, KEY_TYPES):
+            return True
+        # A wildcard may name this key, all the more when its ARN is not known yet.
+        wildcard = "*" in pattern or "?" in pattern
+        if wildcard and (not isinstance(arn, str) or fnmatch.fnmatchcase(arn, pattern)):
+            return True
+    return False
+
+
+def _role_iam_grants_release(graph: Graph, role: Resource,
+                             key: Resource | None = None) -> bool | None:
+    """Whether the role's own IAM policies allow a release action on KMS keys (on ``key``)."""
     documents: list[Any] = []
     inline = role.get("inlinePolicies")
     if isinstance(inline, list):
@@ -403,7 +424,8 @@ def _role_iam_grants_release(graph: Graph, role: Resource) -> bool | None:
         if statements is None:
             unknown = True
             continue
-        if any(s.effect == "allow" and s.allows_release() for s in statements):
+        if any(s.effect == "allow" and s.allows_release() and _covers_key(graph, s.resources, key)
+               for s in statements):
             return True
     return None if unknown else False
 
@@ -429,9 +451,12 @@ def _parent_roles(graph: Graph) -> _ParentRoles:
         without_arn: dict[tuple[str, str], list[Resource]] = {}
         for role in roles:
             name, path = role.get("name"), role.get("path")
-            if (not isinstance(role.output("arn"), str) and isinstance(name, str)
-                    and (path is None or isinstance(path, str))):
-                without_arn.setdefault((name, path or "/"), []).append(role)
+            if not isinstance(role.output("arn"), str) and isinstance(name, str):
+                if path is UNKNOWN:
+                    # Any path: an ARN with this name may name the role.
+                    without_arn.setdefault((name, "*"), []).append(role)
+                elif path is None or isinstance(path, str):
+                    without_arn.setdefault((name, path or "/"), []).append(role)
         return _ParentRoles(
             roles,
             {role.urn: index for index, role in enumerate(roles)},
@@ -460,7 +485,8 @@ def _roles_in_reach(graph: Graph, statements: list[Statement],
         named = graph.find(principal, (IAM_ROLE,))
         match = None if named else _ROLE_ARN.match(principal)
         if match is not None:
-            named = list(parents.without_arn.get((match["name"], f"/{match['path']}"), ()))
+            named = [*parents.without_arn.get((match["name"], f"/{match['path']}"), ()),
+                     *parents.without_arn.get((match["name"], "*"), ())]
         for role in named:
             if role.urn in parents.position:
                 reach[role.urn] = role
@@ -510,7 +536,7 @@ def _release_binding(graph: Graph, key: Resource) -> ReleaseBinding:
             direct = any(_principal_is_role(graph, p, role) for p in statement.principals)
             through_iam = any(_ACCOUNT_ROOT.match(p) for p in statement.principals)
             if not direct and through_iam:
-                iam = _role_iam_grants_release(graph, role)
+                iam = _role_iam_grants_release(graph, role, key)
                 if iam is None:
                     problems.append(f"the IAM policies of role {role.name} are unknown")
                     continue

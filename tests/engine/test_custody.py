@@ -300,3 +300,34 @@ def test_the_responsibility_matrix_names_every_duty_and_holder() -> None:
     assert rows["firmware-tcb"]["founder"] == [vm_urn]
     assert rows["monitoring"]["customer"] == [vm_urn]
     assert CustodyLevel.parse("customer-hsm") is CustodyLevel.CUSTOMER_HSM
+
+
+def test_an_iam_grant_reaches_only_the_keys_its_resource_names() -> None:
+    root = statement(principal=f"arn:aws:iam::{ACCOUNT}:root", actions="kms:*")
+    other_key = key_arn("other")
+    inline = resource("aws:iam/rolePolicy:RolePolicy", "p", {
+        "role": "enc",
+        "policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt",
+                                             "Resource": other_key}]}),
+    })
+    stack, key = enclave_stack([root], inline)
+    assert aws_custody.release_binding(stack, key).roles == ()
+    wildcard = resource("aws:iam/rolePolicy:RolePolicy", "p", {
+        "role": "enc",
+        "policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt",
+                                             "Resource": f"arn:aws:kms:*:{ACCOUNT}:key/*"}]}),
+    })
+    stack, key = enclave_stack([root], wildcard)
+    assert aws_custody.release_binding(stack, key).bound is False
+
+
+def test_a_role_whose_path_is_unknown_is_still_named_by_its_arn() -> None:
+    role = resource(ROLE, "enclave-role", {"name": "enc", "path": UNKNOWN})
+    parent = resource(INSTANCE, "parent", {"enclaveOptions": {"enabled": True},
+                                           "iamInstanceProfile": "enc-profile"})
+    profile = resource(PROFILE, "profile", {"role": UNKNOWN}, id="enc-profile",
+                       property_dependencies={"role": (role.urn,)})
+    policy = json.dumps({"Statement": [statement(principal=f"arn:aws:iam::{ACCOUNT}:role/enc")]})
+    key = resource(KEY, "k", {"policy": policy})
+    binding = aws_custody.release_binding(graph(role, parent, profile, key), key)
+    assert binding.bound is False and binding.roles == (role,)
