@@ -82,20 +82,27 @@ def schema_problem(error: Any) -> str:
     return f"fails the schema's {error.validator} {shown(expected)}"
 
 
-def read_config_file(path: str) -> Mapping[str, Any]:
-    """Read a policy-pack configuration file (JSON or YAML)."""
-    file = Path(path)
+def read_settings_text(path: str | Path, kind: str, shown_as: str | None = None) -> str:
+    """The UTF-8 text of a small settings file (``kind``: "configuration", "waivers"),
+    read no further than :data:`MAX_CONFIG_BYTES`."""
+    name = shown_as or str(path)
     try:
-        with file.open("rb") as stream:
+        with Path(path).open("rb") as stream:
             data = stream.read(MAX_CONFIG_BYTES + 1)
         text = data.decode("utf-8")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such configuration file") from None
+        raise InputError(f"{name}: no such {kind} file") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+        raise InputError(f"{name}: cannot be read ({error.__class__.__name__})") from None
     if len(data) > MAX_CONFIG_BYTES:
-        raise InputError(f"{path}: a configuration file is at most "
-                         f"{MAX_CONFIG_BYTES // 2**20} MiB")
+        raise InputError(f"{name}: a {kind} file is at most {MAX_CONFIG_BYTES // 2**20} MiB")
+    return text
+
+
+def read_config_file(path: str) -> Mapping[str, Any]:
+    """Read a policy-pack configuration file (JSON or YAML)."""
+    file = Path(path)
+    text = read_settings_text(file, "configuration", path)
     try:
         document = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError, RecursionError):

@@ -34,8 +34,9 @@ from typing import Any
 import jsonschema
 import yaml
 
+from custodes.config import read_settings_text
 from custodes.engine import Finding, Report
-from custodes.errors import InputError
+from custodes.errors import InputError, shown
 from custodes.model import Resource, SourcePosition
 from custodes.positions import display_path
 from custodes.rules.registry import Context, Outcome, Rule, catalogue
@@ -162,9 +163,12 @@ def parse_waivers(text: str, where: str) -> tuple[Waiver, ...]:
     if invalid is not None:
         location = _location(invalid)
         if location.endswith(".expires"):
-            raise InputError(f"{where}: {location}: {invalid.instance!r} is not a date as "
-                             "YYYY-MM-DD")
-        raise InputError(f"{where}: {location}: {invalid.message}")
+            raise InputError(f"{where}: {location}: {shown(invalid.instance)} is not a date "
+                             "as YYYY-MM-DD")
+        # jsonschema's message quotes the offending value: keep it to one short line.
+        message = invalid.message if len(invalid.message) <= 160 else \
+            f"{invalid.message[:157]}..."
+        raise InputError(f"{where}: {location}: {message}")
     rules = catalogue()
     waivers: list[Waiver] = []
     for index, entry in enumerate(document["waivers"]):
@@ -173,12 +177,12 @@ def parse_waivers(text: str, where: str) -> tuple[Waiver, ...]:
             raise InputError(f"{where}: {name}.rule: {entry['rule']} judges the waivers "
                              "file itself and cannot be waived")
         if entry["rule"] not in rules:
-            raise InputError(f"{where}: {name}.rule: unknown rule id {entry['rule']!r} "
+            raise InputError(f"{where}: {name}.rule: unknown rule id {shown(entry['rule'])} "
                              "(see `custodes rules`)")
         try:
             expires = datetime.date.fromisoformat(entry["expires"])
         except ValueError:
-            raise InputError(f"{where}: {name}.expires: {entry['expires']!r} is not a "
+            raise InputError(f"{where}: {name}.expires: {shown(entry['expires'])} is not a "
                              "calendar date") from None
         line = lines[index] if index < len(lines) else 1
         waivers.append(Waiver(entry["rule"], entry["resource"].strip(), entry["reason"].strip(),
@@ -194,12 +198,7 @@ def load_waivers(path: str | None, cwd: Path | None = None) -> tuple[Waiver, ...
             return ()
         path = DEFAULT_FILE
     file = here / path
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such waivers file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+    text = read_settings_text(file, "waivers", path)
     return parse_waivers(text, display_path(file, here))
 
 

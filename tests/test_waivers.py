@@ -200,3 +200,20 @@ def test_cli_a_bad_waivers_file_stops_before_the_program_runs(tmp_path: Path) ->
     result = run_cli("check", str(project), "--waivers", str(tmp_path / "w.yaml"), timeout=30)
     assert result.returncode == 2
     assert "waivers[0].expires: 'soon' is not a date as YYYY-MM-DD" in result.stderr.decode()
+
+
+def test_a_waivers_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    from custodes.config import MAX_CONFIG_BYTES
+
+    (tmp_path / "big.yaml").write_bytes(b"#" * (MAX_CONFIG_BYTES + 10))
+    with pytest.raises(InputError, match="a waivers file is at most 16 MiB"):
+        load_waivers("big.yaml", cwd=tmp_path)
+
+
+def test_a_waiver_error_never_repeats_a_long_value() -> None:
+    long_rule = "x" * 5000
+    text = (f"version: 1\nwaivers:\n  - rule: {long_rule}\n    resource: '*'\n"
+            "    reason: r\n    owner: o\n    expires: '2030-01-01'\n")
+    with pytest.raises(InputError) as raised:
+        parse_waivers(text, "w.yaml")
+    assert long_rule not in str(raised.value) and len(str(raised.value)) < 300
