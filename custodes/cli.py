@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import custodes
 from custodes.commands import COMMANDS
-from custodes.commands.output import EXIT_ERROR
+from custodes.commands.output import EXIT_ERROR, print_error
 from custodes.errors import CustodesError, UsageError
 
 
@@ -58,8 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
     except CustodesError as error:
-        message = " ".join(str(error).split())
-        print(f"custodes: error: {message}", file=sys.stderr)
+        print_error(str(error))
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("custodes: interrupted", file=sys.stderr)

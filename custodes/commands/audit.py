@@ -10,10 +10,9 @@ credentials give one line per cloud and exit code 2.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from custodes.commands.output import EXIT_ERROR, add_output_arguments, emit
+from custodes.commands.output import EXIT_ERROR, add_output_arguments, emit, print_error
 from custodes.errors import InputError, UsageError
 
 CLOUDS = ("aws", "azure", "gcp")
@@ -120,7 +119,7 @@ def run(arguments: argparse.Namespace) -> int:
                 errors.append(str(error))
     if errors:
         for line in errors:
-            print(f"custodes: error: {' '.join(line.split())}", file=sys.stderr)
+            print_error(line)
         return EXIT_ERROR
     report = evaluate(audit_graph(reads, declared), settings)
     return emit(report, arguments)

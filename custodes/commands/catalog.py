@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import sys
 from typing import Any
 
-from custodes.commands.output import EXIT_ERROR, EXIT_OK, write
+from custodes.commands.output import EXIT_ERROR, EXIT_OK, print_error, write
 from custodes.errors import UsageError
 
 CLOUDS = ("aws", "azure", "gcp")
@@ -104,7 +103,7 @@ def run_refresh(arguments: argparse.Namespace) -> int:
             errors.append(str(error))
     if errors:
         for line in errors:
-            print(f"custodes: error: {' '.join(line.split())}", file=sys.stderr)
+            print_error(line)
         return EXIT_ERROR
     document = refreshed(bundled, date=date, sources=sources, **sections)
     write(json.dumps(document, indent=2) + "\n", arguments.output)

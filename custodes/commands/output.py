@@ -41,6 +41,11 @@ def read_waivers(arguments: argparse.Namespace) -> tuple[Waiver, ...]:
     return load_waivers(arguments.waivers)
 
 
+def print_error(message: str) -> None:
+    """One error line on stderr, as every command prints it (``custodes: error: …``)."""
+    print(f"custodes: error: {' '.join(message.split())}", file=sys.stderr)
+
+
 def write(text: str, output: str | None) -> None:
     """Write ``text`` to ``output``, or to stdout."""
     if output is None:
