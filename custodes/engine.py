@@ -69,7 +69,6 @@ class Report:
     profile: str
     custody: CustodyAnalysis
     tool_version: str = custodes.__version__
-    extra_findings: tuple[Finding, ...] = field(default=())
     # The lowest enforcement that fails the run (``--fail-on``).
     fail_on: Enforcement = "mandatory"
     # Every (rule id, URN) the engine judged, with or without a finding.
@@ -207,12 +206,9 @@ def combine(reports: Iterable[Report]) -> Report:
     if len(collected) == 1:
         return collected[0]
     findings: dict[tuple[str, str, str], Finding] = {}
-    extra: dict[tuple[str, str, str], Finding] = {}
     for report in collected:
         for finding in report.findings:
             findings.setdefault(finding.sort_key, finding)
-        for finding in report.extra_findings:
-            extra.setdefault(finding.sort_key, finding)
     workloads: dict[str, Workload] = {}
     for report in collected:
         for workload in report.custody:
@@ -222,6 +218,5 @@ def combine(reports: Iterable[Report]) -> Report:
         findings=tuple(sorted(findings.values(), key=lambda f: f.sort_key)),
         resources=sum(report.resources for report in collected),
         custody=CustodyAnalysis(tuple(workloads[urn] for urn in sorted(workloads))),
-        extra_findings=tuple(sorted(extra.values(), key=lambda f: f.sort_key)),
         checks=tuple(sorted({check for report in collected for check in report.checks})),
     )
