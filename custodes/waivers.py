@@ -121,7 +121,13 @@ class _Loader(yaml.SafeLoader):
     """Safe YAML without implicit dates: ``expires`` stays text, for the schema to judge."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+def _timestamp_as_text(loader: _Loader, node: yaml.Node) -> str:
+    # A timestamp tag only ever marks a scalar.
+    assert isinstance(node, yaml.ScalarNode)
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def _entry_lines(text: str) -> list[int]:
