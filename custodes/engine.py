@@ -174,7 +174,7 @@ def evaluate(graph: Graph, settings: Settings | None = None,
                 on_rule(rule)
             continue
         rule_context = context.with_config(settings.config(rule))
-        for resource in graph.of_type(*rule.types):
+        for resource in rule.resources(rule_context):
             checks.append((rule.id, resource.urn))
             for target, message, unresolved in run_rule(rule, resource, rule_context):
                 finding = _finding(

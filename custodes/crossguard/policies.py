@@ -281,7 +281,7 @@ def _stack_policy(rule: Rule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         context = _current_context(args).with_config(_config(rule, args.get_config()))
         seen: set[tuple[str, str]] = set()
-        for resource in context.graph.of_type(*rule.types):
+        for resource in rule.resources(context):
             _report(rule, resource, context, seen, report_violation)
 
     return StackValidationPolicy(validate=validate, **_metadata(rule))
@@ -301,7 +301,7 @@ def pack_rules() -> dict[str, Rule]:
     from custodes.sources.live import AUDIT_TYPES
 
     return {rule_id: rule for rule_id, rule in catalogue().items()
-            if not set(rule.types) <= set(AUDIT_TYPES)}
+            if not rule.types or not set(rule.types) <= set(AUDIT_TYPES)}
 
 
 def policies(rules: Mapping[str, Rule] | None = None) -> list[Policy]:

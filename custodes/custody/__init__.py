@@ -12,9 +12,12 @@ The analysis runs once per graph; rules read it through :func:`analyse`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cache
+from types import ModuleType
 from typing import Literal
 
 from custodes.model import Graph, Resource
@@ -79,6 +82,9 @@ class Workload:
     attestation_policy: Verifier = "unassigned"
     attestation_verifier: Verifier = "unassigned"
     notes: tuple[str, ...] = field(default=())
+    # False for a resource no cloud module models, caught by the no-silent-pass net
+    # (custodes.custody.shapes): its keys are unresolved because nobody looked.
+    modelled: bool = True
 
     @property
     def founder_is_provider(self) -> bool:
@@ -113,13 +119,30 @@ class CustodyAnalysis:
         return iter(self.workloads)
 
 
+CLOUD_MODULES = ("aws", "azure", "gcp")
+"""The cloud modules of :mod:`custodes.custody`, each with its table of shapes."""
+
+
+def clouds() -> tuple[ModuleType, ...]:
+    """The cloud custody modules, in :data:`CLOUD_MODULES` order (imported on first use)."""
+    return tuple(importlib.import_module(f"custodes.custody.{name}") for name in CLOUD_MODULES)
+
+
+@cache
+def modelled_types() -> frozenset[str]:
+    """Every type token some cloud module models (its shapes and the resources it reads)."""
+    return frozenset(token for module in clouds() for token in module.MODELLED_TYPES)
+
+
 def analyse(graph: Graph) -> CustodyAnalysis:
-    """Derive every confidential workload of ``graph`` (each cloud module in turn)."""
-    from custodes.custody import aws, azure, gcp
+    """Derive every confidential workload of ``graph``: each cloud module in turn, then
+    the no-silent-pass net over the resources no module models."""
+    from custodes.custody.shapes import unmodelled_workloads
 
     workloads: list[Workload] = []
-    for finder in (aws.workloads, azure.workloads, gcp.workloads):
-        workloads.extend(finder(graph))
+    for module in clouds():
+        workloads.extend(module.workloads(graph))
+    workloads.extend(unmodelled_workloads(graph, modelled_types()))
     workloads.sort(key=lambda workload: workload.resource.urn)
     return CustodyAnalysis(tuple(workloads))
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
+from custodes.custody.shapes import Shape, Switch
 from custodes.model import UNKNOWN, Graph, Resource, Secret
 
 INSTANCE = "aws:ec2/instance:Instance"
@@ -44,7 +45,27 @@ IAM_POLICY = "aws:iam/policy:Policy"
 IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 KEY_TYPES = (KMS_KEY, KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_REPLICA_KEY)
-WORKLOAD_TYPES = (INSTANCE, LAUNCH_TEMPLATE)
+
+_EC2_SWITCHES = (Switch("cpuOptions.amdSevSnp", "sev-snp"),
+                 Switch("enclaveOptions.enabled", "nitro-enclaves"))
+# The shapes of AWS confidential workloads (see custodes.custody.shapes).
+SHAPES: Mapping[str, Shape] = {
+    INSTANCE: Shape(INSTANCE, _EC2_SWITCHES, size="instanceType"),
+    LAUNCH_TEMPLATE: Shape(LAUNCH_TEMPLATE, _EC2_SWITCHES, size="instanceType"),
+}
+WORKLOAD_TYPES = tuple(SHAPES)
+# Every type this module reads; the no-silent-pass net scans the others.
+MODELLED_TYPES = (*SHAPES, VOLUME, VOLUME_ATTACHMENT, DEFAULT_KMS_KEY, ENCRYPTION_BY_DEFAULT,
+                  *KEY_TYPES, CUSTOM_KEY_STORE, IAM_ROLE, IAM_INSTANCE_PROFILE,
+                  IAM_ROLE_POLICY, IAM_POLICY, IAM_ROLE_POLICY_ATTACHMENT)
+# Types with a confidential-computing input that custodes deliberately does not model.
+OUT_OF_SCOPE: Mapping[str, str] = {}
+
+
+def is_confidential(resource: Resource) -> bool | None:
+    """Whether a resource of a shape type turns a TEE on (``None`` when unknown)."""
+    shape = SHAPES.get(resource.type)
+    return None if shape is None else shape.confidential(resource)
 
 # Operations that hand key material or plaintext to the caller.
 RELEASE_ACTIONS = (

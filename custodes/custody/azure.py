@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 
 from custodes.catalog import azure_confidential_vm_technology, azure_sgx_size
 from custodes.custody import CustodyLevel, KeyCustody, Verifier, Workload, weakest
+from custodes.custody.shapes import Shape, Switch
 from custodes.model import UNKNOWN, Graph, Resource, Secret
 
 VIRTUAL_MACHINE = "azure-native:compute:VirtualMachine"
@@ -41,6 +42,22 @@ AGENT_POOL = "azure-native:containerservice:AgentPool"
 SQL_DATABASE = "azure-native:sql:Database"
 CONTAINER_GROUP = "azure-native:containerinstance:ContainerGroup"
 
+# The shapes of Azure confidential workloads (see custodes.custody.shapes).
+SHAPES: Mapping[str, Shape] = {
+    VIRTUAL_MACHINE: Shape(
+        VIRTUAL_MACHINE,
+        (Switch("securityProfile.securityType", values={"CONFIDENTIALVM": "confidential-vm"}),),
+        size="hardwareProfile.vmSize",
+    ),
+}
+WORKLOAD_TYPES = tuple(SHAPES)
+# Every type this module and the Azure rules read; the no-silent-pass net scans the others.
+MODELLED_TYPES = (*SHAPES, DISK, DISK_ENCRYPTION_SET, VAULT, MANAGED_HSM, KEY,
+                  ATTESTATION_PROVIDER, MANAGED_CLUSTER, AGENT_POOL, SQL_DATABASE,
+                  CONTAINER_GROUP)
+# Types with a confidential-computing input that custodes deliberately does not model.
+OUT_OF_SCOPE: Mapping[str, str] = {}
+
 CONFIDENTIAL_DES_TYPE = "ConfidentialVmEncryptedWithCustomerKey"
 OS_DISK = "storageProfile.osDisk.managedDisk"
 CONFIDENTIAL_PATH = f"{OS_DISK}.securityProfile"
@@ -52,6 +69,12 @@ def is_confidential_vm(resource: Resource) -> bool | None:
     if value is UNKNOWN:
         return None
     return value == "ConfidentialVM"
+
+
+def is_confidential(resource: Resource) -> bool | None:
+    """Whether a resource of a shape type turns a TEE on (``None`` when unknown)."""
+    shape = SHAPES.get(resource.type)
+    return None if shape is None else shape.confidential(resource)
 
 
 def vm_size(resource: Resource) -> Any:

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
+from custodes.custody.shapes import Shape, Switch
 from custodes.model import UNKNOWN, Graph, Resource
 
 INSTANCE = "gcp:compute/instance:Instance"
@@ -34,8 +35,20 @@ CLUSTER = "gcp:container/cluster:Cluster"
 NODE_POOL = "gcp:container/nodePool:NodePool"
 
 CONFIDENTIAL_SPACE_ISSUER = "https://confidentialcomputing.googleapis.com"
-WORKLOAD_TYPES = (INSTANCE, INSTANCE_TEMPLATE)
 _TECHNOLOGIES = {"SEV": "sev", "SEV_SNP": "sev-snp", "TDX": "tdx"}
+_SWITCHES = (Switch("confidentialInstanceConfig.confidentialInstanceType", values=_TECHNOLOGIES),
+             Switch("confidentialInstanceConfig.enableConfidentialCompute", "sev"))
+# The shapes of GCP confidential workloads (see custodes.custody.shapes).
+SHAPES: Mapping[str, Shape] = {
+    INSTANCE: Shape(INSTANCE, _SWITCHES, size="machineType"),
+    INSTANCE_TEMPLATE: Shape(INSTANCE_TEMPLATE, _SWITCHES, size="machineType"),
+}
+WORKLOAD_TYPES = tuple(SHAPES)
+# Every type this module and the GCP rules read; the no-silent-pass net scans the others.
+MODELLED_TYPES = (*SHAPES, DISK, CRYPTO_KEY, CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING,
+                  WORKLOAD_IDENTITY_POOL, WORKLOAD_IDENTITY_POOL_PROVIDER, CLUSTER, NODE_POOL)
+# Types with a confidential-computing input that custodes deliberately does not model.
+OUT_OF_SCOPE: Mapping[str, str] = {}
 _FOUNDERS = {"sev": "AMD", "sev-snp": "AMD", "tdx": "Intel"}
 _LEVELS = {
     "SOFTWARE": CustodyLevel.CUSTOMER_KMS,
@@ -56,6 +69,14 @@ def confidential_technology(resource: Resource) -> str | None:
     if legacy is UNKNOWN:
         return "unknown"
     return "sev" if legacy is True else None
+
+
+def is_confidential(resource: Resource) -> bool | None:
+    """Whether a resource of a shape type turns a TEE on (``None`` when unknown)."""
+    technology = confidential_technology(resource) if resource.type in SHAPES else None
+    if technology is None:
+        return False if resource.type in SHAPES else None
+    return None if technology == "unknown" else True
 
 
 def key_custody(key: Resource) -> tuple[CustodyLevel | None, str]:

@@ -72,6 +72,7 @@ class Context:
 
 Check = Callable[[Resource, Context], Iterable[Outcome]]
 Remediate = Callable[[Mapping[str, Any]], dict[str, Any] | None]
+Select = Callable[[Context], Iterable[Resource]]
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,13 @@ class Rule:
     check: Check
     remediate: Remediate | None = None
     description: str = field(default="")
+    select: Select | None = None
+
+    def resources(self, context: Context) -> list[Resource]:
+        """The resources this rule judges: those of its types, or those ``select`` picks."""
+        if self.select is not None:
+            return list(self.select(context))
+        return context.graph.of_type(*self.types)
 
     @property
     def config_schema(self) -> dict[str, Any]:
@@ -135,13 +143,16 @@ def rule(
     strict: Enforcement | None = None,
     config: Mapping[str, Any] | None = None,
     remediate: Remediate | None = None,
+    select: Select | None = None,
 ) -> Callable[[Check], Check]:
     """Register the decorated check in the catalogue under ``id``.
 
     ``scope="resource"`` declares that the check reads nothing but the resource
     itself (the CrossGuard pack runs it as a resource policy); ``"stack"``
     rules read the graph or the custody analysis. ``strict`` is the enforcement
-    in the ``strict`` profile (default: the same as ``enforcement``).
+    in the ``strict`` profile (default: the same as ``enforcement``). ``select``
+    picks the resources a rule judges when no list of types can say it (a rule
+    over every resource the no-silent-pass net caught, whatever its type).
     """
 
     def register(check: Check) -> Check:
@@ -162,6 +173,7 @@ def rule(
             config_properties=dict(config or {}),
             check=check,
             remediate=remediate,
+            select=select,
             description=" ".join((check.__doc__ or title).split()),
         )
         return check

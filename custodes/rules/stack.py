@@ -4,37 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from custodes.custody import CUSTODY_LABELS, CustodyLevel
-from custodes.custody import aws as aws_facts
-from custodes.custody import azure as azure_facts
-from custodes.custody import gcp as gcp_facts
+from custodes.custody import CUSTODY_LABELS, CustodyLevel, clouds
 from custodes.model import UNKNOWN, Resource
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
 
-# Whether a compute resource of each type is a confidential workload (None: unknown).
+# Whether a resource of each shape type is a confidential workload (None: unknown),
+# from every cloud's table of shapes.
 _CONFIDENTIAL: dict[str, Callable[[Resource], bool | None]] = {
-    aws_facts.INSTANCE: lambda r: _any_true(aws_facts.is_sev_snp(r), aws_facts.is_enclave_parent(r)),
-    aws_facts.LAUNCH_TEMPLATE: lambda r: _any_true(
-        aws_facts.is_sev_snp(r), aws_facts.is_enclave_parent(r)
-    ),
-    azure_facts.VIRTUAL_MACHINE: azure_facts.is_confidential_vm,
-    gcp_facts.INSTANCE: lambda r: _technology_known(gcp_facts.confidential_technology(r)),
-    gcp_facts.INSTANCE_TEMPLATE: lambda r: _technology_known(gcp_facts.confidential_technology(r)),
+    token: module.is_confidential for module in clouds() for token in module.SHAPES
 }
-ALL_WORKLOAD_TYPES = (*aws_facts.WORKLOAD_TYPES, azure_facts.VIRTUAL_MACHINE,
-                      *gcp_facts.WORKLOAD_TYPES)
-
-
-def _any_true(*values: bool | None) -> bool | None:
-    if any(value is True for value in values):
-        return True
-    return None if any(value is None for value in values) else False
-
-
-def _technology_known(technology: str | None) -> bool | None:
-    if technology is None:
-        return False
-    return None if technology == "unknown" else True
+ALL_WORKLOAD_TYPES = tuple(_CONFIDENTIAL)
 
 
 @rule(
@@ -155,3 +134,32 @@ def attestation_bound_release(resource: Resource, context: Context) -> Iterator[
             yield Violation(f"{key.path}: the key is released without attestation")
         elif key.attestation_bound is None:
             yield Unresolved(f"{key.path}: whether release is attestation-bound is unknown")
+
+
+def _unmodelled(context: Context) -> Iterator[Resource]:
+    return (workload.resource for workload in context.custody if not workload.modelled)
+
+
+@rule(
+    id="custodes-workload-require-modelled-type",
+    title="Every confidential resource is of a type custodes models",
+    severity="high",
+    enforcement="mandatory",
+    types=(),
+    select=_unmodelled,
+    rationale="""A resource that turns a confidential-computing switch on (SEV-SNP,
+        TDX, SGX, Nitro Enclaves, a confidential VM, node pool or instance type) in a
+        type custodes does not model has keys nobody has looked at: who holds them
+        cannot be told. A gate that passes what it did not judge is the worst
+        failure it can have, so such a resource is reported, never passed.""",
+    remediation="""Declare the workload with a modelled type (custodes rules lists
+        them), or accept the risk with a waiver naming the resource; report the type
+        to the custodes project so it can be modelled.""",
+)
+def modelled_type(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """A confidential switch on a type no cloud module models is unresolved custody."""
+    workload = context.custody.workload(resource.urn)
+    if workload is None or workload.modelled:
+        return
+    for key in workload.keys:
+        yield Unresolved(key.note)

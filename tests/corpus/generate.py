@@ -5,7 +5,8 @@ cases ``violating-<slug>/`` and ``compliant-<slug>/``. A case is a real Pulumi
 Python project (``Pulumi.yaml`` + ``__main__.py``, written against pulumi_aws,
 pulumi_azure_native or pulumi_gcp as a user would) plus ``case.yaml``
 (``resource``: the name of the resource a violating case must be flagged on;
-``why``: what the case is about) and two checked-in fixtures derived from the
+``why``: what the case is about; ``expect: unresolved`` for a rule whose finding is
+an unresolved one, judged in the strict profile) and two checked-in fixtures derived from the
 program:
 
 * ``export.json`` — what the offline runner declares, as ``pulumi stack export``
@@ -53,6 +54,9 @@ class Case:
     verdict: Verdict
     resource: str | None
     why: str
+    # "unresolved": the rule's finding is an unresolved one (custodes could not look),
+    # mandatory in the strict profile; otherwise a mandatory violation.
+    expect: str = "violation"
 
     @property
     def id(self) -> str:
@@ -76,6 +80,7 @@ def cases(root: Path = CORPUS) -> list[Case]:
             verdict=verdict,  # type: ignore[arg-type]
             resource=meta.get("resource"),
             why=str(meta.get("why", "")),
+            expect=str(meta.get("expect", "violation")),
         ))
     return found
 

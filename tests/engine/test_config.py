@@ -27,7 +27,8 @@ def test_every_rule_carries_its_metadata(rule_id: str) -> None:
     assert rule.enforcement in ENFORCEMENTS and rule.strict_enforcement in ENFORCEMENTS
     assert len(rule.rationale) > 80, "the rationale explains the responsibility model"
     assert len(rule.remediation) > 20
-    assert rule.types, "a rule names the resource types it judges"
+    assert rule.types or rule.select is not None, \
+        "a rule names the resource types it judges, or selects its resources"
     assert rule.scope in ("resource", "stack")
     jsonschema.Draft202012Validator.check_schema(rule.config_schema)
     for name, value in rule.defaults.items():
