@@ -134,6 +134,12 @@ def modelled_types() -> frozenset[str]:
     return frozenset(token for module in clouds() for token in module.MODELLED_TYPES)
 
 
+@cache
+def out_of_scope() -> dict[str, str]:
+    """Type token → why a type with a confidential-looking input is deliberately not modelled."""
+    return {token: reason for module in clouds() for token, reason in module.OUT_OF_SCOPE.items()}
+
+
 def analyse(graph: Graph) -> CustodyAnalysis:
     """Derive every confidential workload of ``graph``: each cloud module in turn, then
     the no-silent-pass net over the resources no module models."""
@@ -142,7 +148,7 @@ def analyse(graph: Graph) -> CustodyAnalysis:
     workloads: list[Workload] = []
     for module in clouds():
         workloads.extend(module.workloads(graph))
-    workloads.extend(unmodelled_workloads(graph, modelled_types()))
+    workloads.extend(unmodelled_workloads(graph, modelled_types() | out_of_scope().keys()))
     workloads.sort(key=lambda workload: workload.resource.urn)
     return CustodyAnalysis(tuple(workloads))
 

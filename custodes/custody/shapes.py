@@ -190,11 +190,19 @@ _NAMED_TECHNOLOGIES: Final = {
 }
 
 
+# A name that ends like these names or points at something (`virtualEnclaveName`,
+# `confidentialVmKeyVaultId`): an identifier, not a switch.
+_IDENTIFIER_SUFFIXES: Final = ("Name", "Names", "Id", "Ids", "Uri", "Url")
+
+
 def is_switch_name(name: str) -> bool:
     """Whether a property name (camelCase or snake_case) is a confidential-computing switch."""
     camel = _camel(name)
+    if camel in SWITCH_NAMES:
+        return True
     lowered = camel.lower()
-    return camel in SWITCH_NAMES or any(word in lowered for word in _SWITCH_WORDS)
+    return any(word in lowered for word in _SWITCH_WORDS) \
+        and not camel.endswith(_IDENTIFIER_SUFFIXES)
 
 
 def _camel(name: str) -> str:
