@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +43,21 @@ IAM_INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 IAM_POLICY = "aws:iam/policy:Policy"
 IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+IAM_POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+KMS_KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+KMS_GRANT = "aws:kms/grant:Grant"
+# aws-native (CloudFormation) equivalents; CloudFormation has no KMS grant resource.
+NATIVE_KMS_KEY = "aws-native:kms:Key"
+NATIVE_IAM_ROLE = "aws-native:iam:Role"
+NATIVE_IAM_ROLE_POLICY = "aws-native:iam:RolePolicy"
+NATIVE_MANAGED_POLICY = "aws-native:iam:ManagedPolicy"
 
-KEY_TYPES = (KMS_KEY, KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_REPLICA_KEY)
+KEY_TYPES = (KMS_KEY, KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_REPLICA_KEY, NATIVE_KMS_KEY)
+ROLE_TYPES = (IAM_ROLE, NATIVE_IAM_ROLE)
+MANAGED_POLICY_TYPES = (IAM_POLICY, NATIVE_MANAGED_POLICY)
+POLICY_TYPES = (KMS_KEY_POLICY, KMS_GRANT, IAM_ROLE_POLICY, IAM_POLICY,
+                IAM_ROLE_POLICY_ATTACHMENT, IAM_POLICY_ATTACHMENT, NATIVE_IAM_ROLE,
+                NATIVE_IAM_ROLE_POLICY, NATIVE_MANAGED_POLICY)
 
 _EC2_SWITCHES = (Switch("cpuOptions.amdSevSnp", "sev-snp"),
                  Switch("enclaveOptions.enabled", "nitro-enclaves"))
@@ -57,7 +70,7 @@ WORKLOAD_TYPES = tuple(SHAPES)
 # Every type this module reads; the no-silent-pass net scans the others.
 MODELLED_TYPES = (*SHAPES, VOLUME, VOLUME_ATTACHMENT, DEFAULT_KMS_KEY, ENCRYPTION_BY_DEFAULT,
                   *KEY_TYPES, CUSTOM_KEY_STORE, IAM_ROLE, IAM_INSTANCE_PROFILE,
-                  IAM_ROLE_POLICY, IAM_POLICY, IAM_ROLE_POLICY_ATTACHMENT)
+                  *POLICY_TYPES)
 # Types with a confidential-computing input that custodes deliberately does not model.
 OUT_OF_SCOPE: Mapping[str, str] = {}
 
@@ -248,21 +261,105 @@ def _attached_volume_keys(graph: Graph, instance: Resource) -> Iterator[KeyCusto
 
 
 # --- key policies and enclave release ----------------------------------------
+#
+# Sources (AWS KMS Developer Guide, "Condition keys for Nitro Enclaves" and
+# "Condition keys for NitroTPM"; EC2 User Guide, "Prepare AWS KMS for attestation"
+# and "NitroTPM Attestation Document contents"):
+#
+# * kms:RecipientAttestation:ImageSha384 (= PCR0) and :PCR<id> for Nitro Enclaves,
+#   :NitroTPMPCR<id> for NitroTPM, on Decrypt, DeriveSharedSecret, GenerateDataKey,
+#   GenerateDataKeyPair and GenerateRandom, "Key policies and IAM policies" alike;
+# * each is "effective only when the Recipient parameter in the request specifies a
+#   signed attestation document": a request without one is judged by the other
+#   statements, so an Allow without the condition lets the parent decrypt in the clear;
+# * the NitroTPM document carries PCR0-15, PCR16 and PCR23; KMS documents
+#   NitroTPMPCR4, NitroTPMPCR7 and NitroTPMPCR12 for attestable AMIs (PCR4 + PCR12
+#   for a standard boot, PCR7 for Secure Boot); PCR0/PCR1 are AWS's constant firmware.
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One attestation condition key as KMS reads it.
+
+    ``technology`` is ``nitro-enclaves`` or ``nitro-tpm``; ``pcr`` is the register
+    (``ImageSha384`` is PCR0); ``name`` is the key as written in the policy.
+    """
+
+    technology: str
+    pcr: int
+    name: str
+
+
+# Enclave PCRs KMS accepts; PCR0 (image) and PCR8 (signing certificate) identify the
+# image; PCR3 (parent role), PCR4 (parent instance) and PCR8 bind it to one deployment.
+ENCLAVE_PCRS = frozenset({0, 1, 2, 3, 4, 8})
+_ENCLAVE_IMAGE_PCRS = frozenset({0, 8})
+_ENCLAVE_DEPLOYMENT_PCRS = frozenset({3, 4, 8})
+# NitroTPM: the registers of the attestation document; PCR4 (boot manager) and PCR7
+# (Secure Boot policy) identify the attestable AMI.
+TPM_PCRS = frozenset({*range(17), 23})
+_TPM_IMAGE_PCRS = frozenset({4, 7})
+_PCR_NAMES = {0: "image", 1: "kernel", 2: "application", 3: "parent role",
+              4: "parent instance", 8: "signing certificate"}
+# Conditions that bind a statement to one account or organisation (IAM global keys and
+# kms:CallerAccount).
+ACCOUNT_CONDITIONS = frozenset({"aws:principalaccount", "aws:principalorgid",
+                                "aws:principalorgpaths", "kms:calleraccount"})
+_CONDITION_KEY = re.compile(r"^kms:recipientattestation:(?:(imagesha384)|pcr(\d+)|nitrotpmpcr(\d+))$")
+
+
+def measurement(name: str) -> Measurement | None:
+    """The measurement a ``kms:RecipientAttestation:*`` condition key names, if it is one."""
+    match = _CONDITION_KEY.match(name.lower())
+    if match is None:
+        return None
+    if match[1]:
+        return Measurement("nitro-enclaves", 0, name)
+    if match[2] is not None:
+        return Measurement("nitro-enclaves", int(match[2]), name)
+    return Measurement("nitro-tpm", int(match[3]), name)
+
+
+def _operator(name: str) -> tuple[str, bool]:
+    """The base operator of a condition (set prefix and ``IfExists`` dropped), and whether
+    it was ``IfExists``."""
+    base = name.split(":", 1)[-1]
+    if_exists = base.lower().endswith("ifexists")
+    return (base[: -len("IfExists")] if if_exists else base).lower(), if_exists
+
+
+@dataclass(frozen=True)
+class Pin:
+    """What one statement's condition pins: a measurement and its accepted values."""
+
+    measurement: Measurement
+    values: tuple[str, ...]
+    place: str
 
 
 @dataclass(frozen=True)
 class Statement:
-    """One statement of a key or IAM policy, normalised."""
+    """One statement of a key or IAM policy (or a grant), normalised.
+
+    ``place`` says where it is written: ``the key policy``, ``inline policy X of role
+    R``, ``managed policy Y``, ``grant G``.
+    """
 
     effect: str
     principals: tuple[str, ...]  # "*" for anyone; ARNs or account ids otherwise
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     conditions: Mapping[str, Mapping[str, tuple[str, ...]]]
+    place: str = "the key policy"
 
     def allows_release(self) -> bool:
         return any(_action_covers(action, wanted)
                    for action in self.actions for wanted in RELEASE_ACTIONS)
+
+    def release_actions(self) -> tuple[str, ...]:
+        """The release operations the statement's actions cover."""
+        return tuple(wanted for wanted in RELEASE_ACTIONS
+                     if any(_action_covers(action, wanted) for action in self.actions))
 
     def attestation_values(self) -> dict[str, tuple[str, ...]]:
         """The ``kms:RecipientAttestation:*`` condition keys and values of the statement."""
@@ -272,6 +369,50 @@ class Statement:
                 if key.lower().startswith(ATTESTATION_CONDITION_PREFIX):
                     found[key] = values
         return found
+
+    def pins(self, negated: bool = False) -> tuple[Pin, ...]:
+        """The measurements pinned by a string-equality condition (``negated``: by a
+        ``StringNot…`` one, as a Deny writes it). ``…IfExists`` pins nothing on an Allow:
+        a request without a document passes it."""
+        found: list[Pin] = []
+        for operator, keys in self.conditions.items():
+            base, if_exists = _operator(operator)
+            if not base.startswith("string") or ("not" in base) != negated:
+                continue
+            if if_exists and not negated:
+                continue
+            for key, values in keys.items():
+                named = measurement(key)
+                if named is not None:
+                    found.append(Pin(named, values, self.place))
+        return tuple(found)
+
+    def null_checks(self) -> dict[str, bool]:
+        """``Null`` conditions on attestation keys: key → ``True`` when it must be absent."""
+        found: dict[str, bool] = {}
+        for operator, keys in self.conditions.items():
+            if _operator(operator)[0] != "null":
+                continue
+            for key, values in keys.items():
+                if measurement(key) is not None and values:
+                    found[key] = values[0].lower() == "true"
+        return found
+
+    def requires_document(self) -> bool:
+        """Whether an Allow matches only requests that carry an attestation document."""
+        return bool(self.pins()) or any(not absent for absent in self.null_checks().values())
+
+    def closes_without_document(self) -> bool:
+        """Whether a Deny matches every request that carries no attestation document."""
+        return bool(self.pins(negated=True)) or any(self.null_checks().values())
+
+    def unconditional(self) -> bool:
+        return not self.conditions
+
+    def binds_account(self) -> bool:
+        """Whether a condition restricts the caller to an account or organisation."""
+        return any(key.lower() in ACCOUNT_CONDITIONS
+                   for keys in self.conditions.values() for key in keys)
 
 
 def _action_covers(pattern: str, action: str) -> bool:
@@ -286,8 +427,8 @@ def _strings(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def parse_policy(policy: Any) -> list[Statement] | None:
-    """The statements of a policy document (a JSON string or a mapping).
+def parse_policy(policy: Any, place: str = "the key policy") -> list[Statement] | None:
+    """The statements of a policy document (a JSON string or a mapping), at ``place``.
 
     ``None`` when the policy is unknown or cannot be read.
     """
@@ -331,6 +472,7 @@ def parse_policy(policy: Any) -> list[Statement] | None:
                 actions=tuple(a.lower() for a in _strings(item.get("Action"))),
                 resources=_strings(item.get("Resource")),
                 conditions=conditions,
+                place=place,
             )
         )
     return statements
@@ -338,33 +480,53 @@ def parse_policy(policy: Any) -> list[Statement] | None:
 
 @dataclass(frozen=True)
 class ReleaseBinding:
-    """Whether a KMS key releases only to attested enclaves of the stack's parents.
+    """Whether a KMS key releases only to attested enclaves (or NitroTPM instances).
 
-    ``bound`` is ``True`` when every grant that reaches a parent role is
-    conditioned on attestation, ``False`` when a grant is not, ``None`` when
-    the policy cannot be read. ``problems`` says what breaks the binding.
+    ``bound`` is ``True`` when every path by which a parent role may obtain the key
+    is conditioned on an attestation document that pins a production measurement,
+    ``False`` when one is not, ``None`` when a policy cannot be read. ``problems``
+    say what breaks the binding and where; ``unknowns`` what could not be read;
+    ``unbound_deployments`` the places whose pins hold for any account that runs
+    the same image (no PCR3/PCR4/PCR8 and no account or organisation condition).
     """
 
     bound: bool | None
     problems: tuple[str, ...] = ()
     roles: tuple[Resource, ...] = field(default=())
+    unknowns: tuple[str, ...] = ()
+    unbound_deployments: tuple[str, ...] = ()
+
+
+def _attested_roles(graph: Graph) -> Mapping[str, tuple[bool, tuple[Resource, ...]]]:
+    """The IAM roles of Nitro instances that may receive attested keys, by role URN:
+    whether one of them is an enclave parent, and the instances. Computed once per graph.
+
+    Enclave parents, and SEV-SNP instances (NitroTPM attests any Nitro instance).
+    """
+    def build(graph: Graph) -> Mapping[str, tuple[bool, tuple[Resource, ...]]]:
+        roles: dict[str, tuple[bool, list[Resource]]] = {}
+        for instance in graph.of_type(*WORKLOAD_TYPES):
+            enclave = is_enclave_parent(instance) is True
+            if not enclave and is_sev_snp(instance) is not True:
+                continue
+            for role in instance_roles(graph, instance):
+                was, instances = roles.get(role.urn, (False, []))
+                instances.append(instance)
+                roles[role.urn] = (was or enclave, instances)
+        return {urn: (enclave, tuple(found)) for urn, (enclave, found) in roles.items()}
+
+    return graph.derived(("aws-attested-roles",), build)
 
 
 def enclave_parent_roles(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
-    """The IAM roles of Nitro Enclaves parents, keyed by role URN, with their parents.
+    """The IAM roles of Nitro Enclaves parents, keyed by role URN, with their parents."""
+    return {urn: instances for urn, (enclave, instances) in _attested_roles(graph).items()
+            if enclave}
 
-    Computed once per graph.
-    """
-    def build(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
-        roles: dict[str, list[Resource]] = {}
-        for parent in graph.of_type(*WORKLOAD_TYPES):
-            if is_enclave_parent(parent) is not True:
-                continue
-            for role in instance_roles(graph, parent):
-                roles.setdefault(role.urn, []).append(parent)
-        return {urn: tuple(parents) for urn, parents in roles.items()}
 
-    return graph.derived(("aws-enclave-parent-roles",), build)
+def attested_roles(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+    """The roles of enclave parents and SEV-SNP instances, keyed by role URN."""
+    return {urn: instances for urn, (_, instances) in _attested_roles(graph).items()}
 
 
 def instance_roles(graph: Graph, instance: Resource) -> list[Resource]:
@@ -386,17 +548,21 @@ def instance_roles(graph: Graph, instance: Resource) -> list[Resource]:
     return roles
 
 
+def _role_name(role: Resource) -> Any:
+    return role.get("roleName") if role.type == NATIVE_IAM_ROLE else role.get("name")
+
+
 def _principal_is_role(graph: Graph, principal: str, role: Resource) -> bool:
     if principal == "*":
         return True
-    if role in graph.find(principal, (IAM_ROLE,)):
+    if role in graph.find(principal, ROLE_TYPES):
         return True
     # A role being created has no ARN yet (a preview); a literal ARN still names it
     # by path and name, which are inputs.
     match = _ROLE_ARN.match(principal)
     if match is None or isinstance(role.output("arn"), str):
         return False
-    if role.get("name") != match["name"]:
+    if _role_name(role) != match["name"]:
         return False
     path = role.get("path")
     if path is UNKNOWN:
@@ -420,40 +586,124 @@ def _covers_key(graph: Graph, patterns: tuple[str, ...], key: Resource | None) -
     return False
 
 
+# AWS-managed policies that allow every KMS operation on every key.
+_AWS_MANAGED_KMS_ALL = ("/AdministratorAccess", "/PowerUserAccess")
+
+
+def _managed_documents(graph: Graph, owner: Resource, path: str, arn: Any,
+                       ) -> Iterator[tuple[str, Any]]:
+    """The documents of a managed policy an attachment (or a role) names by ARN."""
+    managed = graph.reference(owner, path, arn, MANAGED_POLICY_TYPES)
+    if managed.state == "resolved":
+        for policy in managed.candidates:
+            name = policy.get("managedPolicyName") if policy.type == NATIVE_MANAGED_POLICY \
+                else policy.get("name")
+            document = policy.get("policyDocument") if policy.type == NATIVE_MANAGED_POLICY \
+                else policy.get("policy")
+            yield f"managed policy {name if isinstance(name, str) else policy.name}", document
+    elif isinstance(arn, str) and re.match(r"^arn:aws[a-z-]*:iam::aws:policy/", arn):
+        if arn.endswith(_AWS_MANAGED_KMS_ALL):
+            everything = {"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}
+            yield f"AWS managed policy {arn.rsplit('/', 1)[-1]}", everything
+        # Other AWS-managed policies grant no release of a customer key.
+    elif managed.state != "absent":
+        # A customer-managed policy outside the stack, or an unknown ARN: unknown content.
+        yield f"managed policy {arn if isinstance(arn, str) else '(unknown)'}", UNKNOWN
+
+
+def role_policies(graph: Graph, role: Resource) -> list[tuple[str, Any]]:
+    """The identity policies of a role, as (place, document), in a stable order.
+
+    Inline policies (``inlinePolicies``, ``aws:iam/rolePolicy``; aws-native
+    ``policies`` and ``aws-native:iam:RolePolicy``) and attached managed policies
+    (``aws:iam/rolePolicyAttachment``, ``aws:iam/policyAttachment``,
+    ``managedPolicyArns``; aws-native ``managedPolicyArns`` and
+    ``aws-native:iam:ManagedPolicy`` ``roles``). Computed once per role and graph.
+    """
+    cache: dict[str, list[tuple[str, Any]]] = graph.derived(("aws-role-policies",),
+                                                             lambda graph: {})
+    found = cache.get(role.urn)
+    if found is None:
+        found = cache[role.urn] = list(_role_policies(graph, role))
+    return found
+
+
+def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
+    name = _role_name(role) if isinstance(_role_name(role), str) else role.name
+    if role.type == NATIVE_IAM_ROLE:
+        for _, inline in role.values("policies[]"):
+            if isinstance(inline, Mapping):
+                yield (f"inline policy {inline.get('policyName')} of role {name}",
+                       inline.get("policyDocument"))
+            else:
+                yield f"an inline policy of role {name}", UNKNOWN
+    else:
+        for _, inline in role.values("inlinePolicies[]"):
+            if isinstance(inline, Mapping):
+                yield f"inline policy {inline.get('name')} of role {name}", inline.get("policy")
+            else:
+                yield f"an inline policy of role {name}", UNKNOWN
+    for path, arn in role.values("managedPolicyArns[]"):
+        yield from _managed_documents(graph, role, path, arn)
+    for policy in graph.referrers((IAM_ROLE_POLICY,), "role", ROLE_TYPES).get(role.urn, ()):
+        yield f"inline policy {policy.get('name') or policy.name} of role {name}", \
+            policy.get("policy")
+    for policy in graph.referrers((NATIVE_IAM_ROLE_POLICY,), "roleName",
+                                  ROLE_TYPES).get(role.urn, ()):
+        yield (f"inline policy {policy.get('policyName') or policy.name} of role {name}",
+               policy.get("policyDocument"))
+    for attachment in graph.referrers((IAM_ROLE_POLICY_ATTACHMENT,), "role",
+                                      ROLE_TYPES).get(role.urn, ()):
+        yield from _managed_documents(graph, attachment, "policyArn",
+                                      attachment.get("policyArn"))
+    for attachment in graph.referrers((IAM_POLICY_ATTACHMENT,), "roles[]",
+                                      ROLE_TYPES).get(role.urn, ()):
+        yield from _managed_documents(graph, attachment, "policyArn",
+                                      attachment.get("policyArn"))
+    for policy in _native_managed_by_role(graph).get(role.urn, ()):
+        yield (f"managed policy {policy.get('managedPolicyName') or policy.name}",
+               policy.get("policyDocument"))
+
+
+def _native_managed_by_role(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+    """aws-native managed policies by the URN of each role their ``roles`` name."""
+    def build(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+        index: dict[str, list[Resource]] = {}
+        for policy in graph.of_type(NATIVE_MANAGED_POLICY):
+            for path, value in policy.values("roles[]"):
+                for role in graph.reference(policy, path, value, ROLE_TYPES).candidates:
+                    index.setdefault(role.urn, []).append(policy)
+        return {urn: tuple(found) for urn, found in index.items()}
+
+    return graph.derived(("aws-native-managed-by-role",), build)
+
+
+def _role_statements(graph: Graph, role: Resource) -> tuple[list[Statement], list[str]]:
+    """Every statement of the role's identity policies, and the places that are unknown."""
+    statements: list[Statement] = []
+    unknown: list[str] = []
+    for place, document in role_policies(graph, role):
+        parsed = parse_policy(document, place)
+        if parsed is None:
+            unknown.append(place)
+        else:
+            statements.extend(parsed)
+    return statements, unknown
+
+
 def _role_iam_grants_release(graph: Graph, role: Resource,
                              key: Resource | None = None) -> bool | None:
     """Whether the role's own IAM policies allow a release action on KMS keys (on ``key``)."""
-    documents: list[Any] = []
-    inline = role.get("inlinePolicies")
-    if isinstance(inline, list):
-        documents.extend(p.get("policy") for p in inline if isinstance(p, Mapping))
-    role_policies = graph.referrers((IAM_ROLE_POLICY,), "role", (IAM_ROLE,))
-    documents.extend(policy.get("policy") for policy in role_policies.get(role.urn, ()))
-    attachments = graph.referrers((IAM_ROLE_POLICY_ATTACHMENT,), "role", (IAM_ROLE,))
-    for attachment in attachments.get(role.urn, ()):
-        arn = attachment.get("policyArn")
-        managed = graph.reference(attachment, "policyArn", arn, (IAM_POLICY,))
-        if managed.state == "external" and isinstance(arn, str):
-            # AWS-managed policies that grant KMS decryption to everything.
-            if arn.endswith(("/AdministratorAccess", "/PowerUserAccess")):
-                return True
-            continue
-        documents.extend(p.get("policy") for p in managed.candidates)
-    unknown = False
-    for document in documents:
-        statements = parse_policy(document)
-        if statements is None:
-            unknown = True
-            continue
-        if any(s.effect == "allow" and s.allows_release() and _covers_key(graph, s.resources, key)
-               for s in statements):
-            return True
+    statements, unknown = _role_statements(graph, role)
+    if any(s.effect == "allow" and s.allows_release() and _covers_key(graph, s.resources, key)
+           for s in statements):
+        return True
     return None if unknown else False
 
 
 @dataclass(frozen=True)
 class _ParentRoles:
-    """The enclave parents' roles in order, and those whose IAM may grant release."""
+    """The attested instances' roles in order, and those whose IAM may grant release."""
 
     roles: tuple[Resource, ...]
     position: Mapping[str, int]
@@ -463,15 +713,18 @@ class _ParentRoles:
     # Roles without an ARN yet (being created), by (name, path): what a literal role
     # ARN names in a preview (see _principal_is_role).
     without_arn: Mapping[tuple[str, str], tuple[Resource, ...]]
+    # Roles of enclave parents (the others are SEV-SNP instances' roles).
+    enclave: frozenset[str]
 
 
 def _parent_roles(graph: Graph) -> _ParentRoles:
     def build(graph: Graph) -> _ParentRoles:
-        found = (graph.get(urn) for urn in enclave_parent_roles(graph))
+        attested = _attested_roles(graph)
+        found = (graph.get(urn) for urn in attested)
         roles = tuple(role for role in found if role is not None)
         without_arn: dict[tuple[str, str], list[Resource]] = {}
         for role in roles:
-            name, path = role.get("name"), role.get("path")
+            name, path = _role_name(role), role.get("path")
             if not isinstance(role.output("arn"), str) and isinstance(name, str):
                 if path is UNKNOWN:
                     # Any path: an ARN with this name may name the role.
@@ -483,27 +736,28 @@ def _parent_roles(graph: Graph) -> _ParentRoles:
             {role.urn: index for index, role in enumerate(roles)},
             tuple(role for role in roles if _role_iam_grants_release(graph, role) is not False),
             {name: tuple(found) for name, found in without_arn.items()},
+            frozenset(urn for urn, (enclave, _) in attested.items() if enclave),
         )
 
     return graph.derived(("aws-enclave-parent-role-list",), build)
 
 
-def _roles_in_reach(graph: Graph, statements: list[Statement],
+def _roles_in_reach(graph: Graph, statements: list[Statement], grants: list[Statement],
                     parents: _ParentRoles) -> list[Resource]:
-    """The parent roles that some statement may name, in parent order.
+    """The parent roles that some statement or grant may name, in parent order.
 
     A role that no principal names, whose IAM policies grant no release, is
     untouched by every statement; leaving it out keeps a key's binding
     proportional to the roles that matter instead of to all roles of the stack.
     """
-    principals = [p for statement in statements for p in statement.principals]
+    principals = [p for statement in [*statements, *grants] for p in statement.principals]
     if "*" in principals:
         return list(parents.roles)
     reach: dict[str, Resource] = {}
     for principal in principals:
         if _ACCOUNT_ROOT.match(principal):
             reach.update((role.urn, role) for role in parents.through_iam)
-        named = graph.find(principal, (IAM_ROLE,))
+        named = graph.find(principal, ROLE_TYPES)
         match = None if named else _ROLE_ARN.match(principal)
         if match is not None:
             named = [*parents.without_arn.get((match["name"], f"/{match['path']}"), ()),
@@ -514,12 +768,63 @@ def _roles_in_reach(graph: Graph, statements: list[Statement],
     return sorted(reach.values(), key=lambda role: parents.position[role.urn])
 
 
+def key_policy(graph: Graph, key: Resource) -> tuple[str, Any]:
+    """Where a key's policy is written and the document (``None``: the default policy).
+
+    ``policy`` of ``aws:kms/key:Key``, else a separate ``aws:kms/keyPolicy:KeyPolicy``
+    naming the key (which replaces it); ``keyPolicy`` of ``aws-native:kms:Key``.
+    """
+    if key.type == NATIVE_KMS_KEY:
+        return "the key policy", key.get("keyPolicy")
+    policy = key.get("policy")
+    separate = graph.referrers((KMS_KEY_POLICY,), "keyId", (KMS_KEY,)).get(key.urn, ())
+    if separate:
+        chosen = separate[0]
+        return f"the key policy ({chosen.name})", chosen.get("policy")
+    return "the key policy", policy
+
+
+def key_statements(graph: Graph, key: Resource) -> list[Statement] | None:
+    """The statements of a key's policy (the default policy when none is set)."""
+    place, policy = key_policy(graph, key)
+    if policy is None or policy == "":
+        # The default key policy lets the whole account use the key through IAM.
+        return [Statement("allow", ("arn:aws:iam::000000000000:root",), ("kms:*",), ("*",), {},
+                          "the default key policy")]
+    return parse_policy(policy, place)
+
+
+_GRANT_OPERATIONS = {action.split(":", 1)[1]: action for action in RELEASE_ACTIONS}
+
+
+def key_grants(graph: Graph, key: Resource) -> list[Statement]:
+    """Every ``aws:kms/grant:Grant`` of the key, as an unconditioned Allow to its grantee.
+
+    A grant carries no policy condition (only encryption-context constraints), so
+    it can never require an attestation document (AWS KMS, "Grants in AWS KMS").
+    """
+    statements = []
+    for grant in graph.referrers((KMS_GRANT,), "keyId", KEY_TYPES).get(key.urn, ()):
+        operations = tuple(_GRANT_OPERATIONS.get(str(op).lower(), f"kms:{str(op).lower()}")
+                           for op in _strings(grant.get("operations")))
+        grantee = grant.get("granteePrincipal")
+        principals: tuple[str, ...]
+        if isinstance(grantee, str):
+            principals = (grantee,)
+        else:
+            reference = graph.reference(grant, "granteePrincipal", grantee, ROLE_TYPES)
+            principals = tuple(str(role.urn) for role in reference.candidates)
+        statements.append(Statement("allow", principals, operations, ("*",), {},
+                                    f"grant {grant.name}"))
+    return statements
+
+
 def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
-    """How a KMS key of the stack releases to the stack's Nitro Enclaves parents.
+    """How a KMS key of the stack releases to the stack's attested instances' roles.
 
     Computed once per key and graph.
     """
-    if key is None or key.type != KMS_KEY:
+    if key is None or key.type not in (KMS_KEY, NATIVE_KMS_KEY):
         return ReleaseBinding(False)
     bindings: dict[str, ReleaseBinding] = graph.derived(("aws-release-bindings",),
                                                         lambda graph: {})
@@ -529,70 +834,150 @@ def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
     return binding
 
 
+def _names_role(graph: Graph, statement: Statement, role: Resource, *, iam: bool) -> bool:
+    if iam:
+        return True  # an identity policy speaks for its role
+    return any(_principal_is_role(graph, p, role) or p == role.urn for p in statement.principals)
+
+
+def _through_account(statement: Statement) -> bool:
+    return any(_ACCOUNT_ROOT.match(p) for p in statement.principals)
+
+
 def _release_binding(graph: Graph, key: Resource) -> ReleaseBinding:
     parents = _parent_roles(graph)
-    policy = key.get("policy")
-    if policy is None or policy == "":
-        # The default key policy lets the whole account use the key through IAM.
-        statements: list[Statement] | None = [
-            Statement("allow", ("arn:aws:iam::000000000000:root",), ("kms:*",), ("*",), {})
-        ]
-    else:
-        statements = parse_policy(policy)
+    statements = key_statements(graph, key)
     if statements is None:
-        return ReleaseBinding(None, ("the key policy is unknown or cannot be read",))
+        return ReleaseBinding(None, unknowns=("the key policy is unknown or cannot be read",))
+    grants = key_grants(graph, key)
     problems: list[str] = []
+    unknowns: list[str] = []
+    unbound: list[str] = []
     reached: list[Resource] = []
-    conditioned = False
-    for role in _roles_in_reach(graph, statements, parents):
-        denies_unattested = any(
-            s.effect == "deny" and s.allows_release() and s.attestation_values()
-            and any(_principal_is_role(graph, p, role) or _ACCOUNT_ROOT.match(p) for p in
-                    s.principals)
-            for s in statements
-        )
-        for statement in statements:
-            if statement.effect != "allow" or not statement.allows_release():
-                continue
-            direct = any(_principal_is_role(graph, p, role) for p in statement.principals)
-            through_iam = any(_ACCOUNT_ROOT.match(p) for p in statement.principals)
-            if not direct and through_iam:
-                iam = _role_iam_grants_release(graph, role, key)
-                if iam is None:
-                    problems.append(f"the IAM policies of role {role.name} are unknown")
-                    continue
-                direct = iam
-            if not direct:
-                continue
-            if role not in reached:
-                reached.append(role)
-            attestation = statement.attestation_values()
-            if not attestation:
-                if not denies_unattested:
-                    problems.append(
-                        f"role {role.name} of an enclave parent may decrypt without an "
-                        "attestation document (a grant with no kms:RecipientAttestation condition)"
-                    )
-                continue
-            conditioned = True
-            zeros = [key for key, values in attestation.items()
-                     if values and all(_ALL_ZERO.match(v) for v in values)]
-            if zeros:
+    pinned_anywhere = False
+    for role in _roles_in_reach(graph, statements, grants, parents):
+        iam_statements, iam_unknown = _role_statements(graph, role)
+        iam_for_key = [s for s in iam_statements if _covers_key(graph, s.resources, key)]
+        delegated = {action for s in statements
+                     if s.effect == "allow" and _through_account(s)
+                     for action in s.release_actions()}
+        allows: list[tuple[Statement, tuple[str, ...]]] = []
+        for s in [*statements, *grants]:
+            if s.effect == "allow" and _names_role(graph, s, role, iam=False):
+                allows.append((s, s.release_actions()))
+        for s in iam_for_key:
+            if s.effect == "allow":
+                actions = tuple(a for a in s.release_actions() if a in delegated)
+                allows.append((s, actions))
+        allows = [(s, actions) for s, actions in allows if actions]
+        denies = [s for s in statements
+                  if s.effect == "deny" and (_names_role(graph, s, role, iam=False)
+                                             or _through_account(s))]
+        denies += [s for s in iam_for_key if s.effect == "deny"]
+        if delegated and iam_unknown:
+            unknowns.extend(f"{place} (of role {role.name}) is unknown" for place in iam_unknown)
+        if not allows:
+            continue
+        enclave = role.urn in parents.enclave
+        attested = [s for s, _ in allows if s.attestation_values()] + \
+            [s for s in denies if s.attestation_values()]
+        if not enclave and not any(p.measurement.technology == "nitro-tpm"
+                                   for s in attested for p in (*s.pins(), *s.pins(True))):
+            # A SEV-SNP instance's role, with no NitroTPM condition: not attested release.
+            continue
+        if role not in reached:
+            reached.append(role)
+        document_only: list[Statement] = []
+        for allow, actions in allows:
+            open_actions = [a for a in actions
+                            if not any(d.unconditional() and a in d.release_actions()
+                                       for d in denies)]
+            if not open_actions:
+                continue  # an unconditioned Deny takes these operations away
+            if allow.pins():
+                pinned_anywhere = True
+                problems.extend(_pin_problems(allow.pins(), enclave))
+                unbound.extend(_deployment_gap(allow))
+            elif allow.requires_document() or all(
+                any(d.closes_without_document() and a in d.release_actions() for d in denies)
+                for a in open_actions
+            ):
+                document_only.append(allow)
+            else:
                 problems.append(
-                    f"the condition on {', '.join(sorted(zeros))} is all zeros, which admits "
-                    "debug-mode enclaves"
+                    f"{allow.place} lets role {role.name} of an "
+                    f"{'enclave parent' if enclave else 'instance'} {_verbs(open_actions)} "
+                    "without an attestation document (no kms:RecipientAttestation condition)"
+                )
+        if document_only:
+            deny_pins = [d for d in denies if d.pins(negated=True)]
+            if deny_pins:
+                pinned_anywhere = True
+                for deny in deny_pins:
+                    problems.extend(_pin_problems(deny.pins(negated=True), enclave))
+                    unbound.extend(_deployment_gap(deny, negated=True))
+            else:
+                places = ", ".join(dict.fromkeys(s.place for s in document_only))
+                problems.append(
+                    f"{places} requires an attestation document for role {role.name} but "
+                    "pins no measurement: any enclave image, debug-mode included, gets the key"
                 )
     if not reached:
-        return ReleaseBinding(False, (), ())
+        return ReleaseBinding(False if not unknowns else None, (), (), tuple(unknowns))
     if problems:
-        return ReleaseBinding(False, tuple(dict.fromkeys(problems)), tuple(reached))
-    return ReleaseBinding(conditioned, (), tuple(reached))
+        return ReleaseBinding(False, tuple(dict.fromkeys(problems)), tuple(reached),
+                              tuple(dict.fromkeys(unknowns)), tuple(dict.fromkeys(unbound)))
+    bound = None if unknowns else pinned_anywhere
+    return ReleaseBinding(bound, (), tuple(reached), tuple(dict.fromkeys(unknowns)),
+                          tuple(dict.fromkeys(unbound)))
+
+
+def _verbs(actions: Iterable[str]) -> str:
+    names = {"kms:decrypt": "Decrypt", "kms:generatedatakey": "GenerateDataKey",
+             "kms:generatedatakeywithoutplaintext": "GenerateDataKeyWithoutPlaintext",
+             "kms:generatedatakeypair": "GenerateDataKeyPair",
+             "kms:generatedatakeypairwithoutplaintext": "GenerateDataKeyPairWithoutPlaintext",
+             "kms:derivesharedsecret": "DeriveSharedSecret"}
+    return "use " + ", ".join(names.get(action, action) for action in actions)
+
+
+def _pin_problems(pins: tuple[Pin, ...], enclave: bool) -> list[str]:
+    """What is wrong with one statement's pins: debug-mode zeros, no image measurement."""
+    problems = []
+    zeros = [pin.measurement.name for pin in pins
+             if pin.values and all(_ALL_ZERO.match(v) for v in pin.values)]
+    if zeros:
+        problems.append(
+            f"{pins[0].place}: the condition on {', '.join(sorted(zeros))} is all zeros, "
+            "which admits debug-mode enclaves (debug-mode admission)"
+        )
+    enclave_pcrs = {p.measurement.pcr for p in pins if p.measurement.technology == "nitro-enclaves"
+                    and p.measurement.pcr in ENCLAVE_PCRS}
+    tpm_pcrs = {p.measurement.pcr for p in pins if p.measurement.technology == "nitro-tpm"
+                and p.measurement.pcr in TPM_PCRS}
+    if not (enclave_pcrs & _ENCLAVE_IMAGE_PCRS) and not (tpm_pcrs & _TPM_IMAGE_PCRS):
+        named = ", ".join(sorted({p.measurement.name for p in pins}))
+        what = ("the enclave image (ImageSha384/PCR0) or its signing certificate (PCR8)"
+                if enclave or not tpm_pcrs else
+                "the attestable AMI (NitroTPMPCR4 with PCR12, or NitroTPMPCR7)")
+        problems.append(f"{pins[0].place} pins only {named}, which does not identify {what}: "
+                        "any image built on the same kernel or application passes")
+    return problems
+
+
+def _deployment_gap(statement: Statement, negated: bool = False) -> list[str]:
+    pins = statement.pins(negated)
+    deployment = {p.measurement.pcr for p in pins if p.measurement.technology == "nitro-enclaves"
+                  } & _ENCLAVE_DEPLOYMENT_PCRS
+    if deployment or statement.binds_account():
+        return []
+    return [statement.place]
 
 
 def _keys_by_role(graph: Graph) -> tuple[tuple[Resource, ...], Mapping[str, tuple[int, ...]]]:
-    """The KMS keys, and the positions of those that release to each parent role (by URN)."""
+    """The KMS keys, and the positions of those that release to each attested role (by URN)."""
     def build(graph: Graph) -> tuple[tuple[Resource, ...], Mapping[str, tuple[int, ...]]]:
-        keys = tuple(graph.of_type(KMS_KEY))
+        keys = tuple(graph.of_type(KMS_KEY, NATIVE_KMS_KEY))
         index: dict[str, list[int]] = {}
         for position, key in enumerate(keys):
             for role in release_binding(graph, key).roles:
@@ -612,7 +997,8 @@ def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
         key = keys[position]
         binding = release_binding(graph, key)
         level, note = key_custody(graph, key)
-        yield KeyCustody(f"enclave key {key.name}", level, note, key, binding.bound)
+        label = "enclave key" if is_enclave_parent(parent) else "attested key"
+        yield KeyCustody(f"{label} {key.name}", level, note, key, binding.bound)
 
 
 # --- workloads ---------------------------------------------------------------
@@ -634,7 +1020,9 @@ def workloads(graph: Graph) -> Iterator[Workload]:
         keys = list(_device_keys(graph, resource))
         keys.extend(_enclave_keys(graph, resource))
         enclave = "nitro-enclaves" in technologies
-        bound = enclave and any(key.attestation_bound for key in keys)
+        # Enclave keys, and keys released on NitroTPM attestation (any Nitro instance).
+        bound = any(key.attestation_bound for key in keys
+                    if key.path.startswith(("enclave key ", "attested key ")))
         yield Workload(
             resource=resource,
             cloud="aws",
@@ -646,5 +1034,5 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             # customer wrote into the key policy; SEV-SNP reports have no
             # provider-side verifier at all.
             attestation_policy="customer" if bound else "unassigned",
-            attestation_verifier="provider" if enclave else "unassigned",
+            attestation_verifier="provider" if enclave or bound else "unassigned",
         )

@@ -81,28 +81,33 @@ def key_store_credentials(resource: Resource, context: Context) -> Iterator[Outc
     title="KMS keys release to Nitro Enclaves parents only on attestation",
     severity="critical",
     enforcement="mandatory",
-    types=(facts.KMS_KEY,),
-    rationale="""kms:RecipientAttestation conditions bind a key to an enclave image, but
-        they only constrain requests that carry an attestation document: an
-        unconditioned grant to the parent's role lets the parent instance decrypt
-        in the clear, and a condition on all-zero PCRs admits debug enclaves. The
-        attestation policy is the customer's duty.""",
+    types=(facts.KMS_KEY, facts.NATIVE_KMS_KEY),
+    rationale="""kms:RecipientAttestation conditions bind a key to an enclave image (or,
+        NitroTPM, an attestable AMI) wherever AWS evaluates them — the key policy and the
+        role's IAM policies — but they only constrain requests that carry an attestation
+        document: an Allow without the condition anywhere (key policy, inline or managed
+        policy, a KMS grant) lets the parent instance decrypt in the clear. A Deny when
+        no document is present makes one necessary but pins nothing: any enclave image,
+        debug mode included, gets the key; so does a pin on PCR1/PCR2 alone or on
+        all-zero values. The attestation policy is the customer's duty.""",
     remediation="""Grant kms:Decrypt/GenerateDataKey* to the parent role only with
-        kms:RecipientAttestation:ImageSha384 (and PCR conditions) of a production
-        enclave image, and remove every unconditioned grant (or add a Deny without
-        attestation); custodes.aws.EnclaveKey writes such a policy.""",
+        kms:RecipientAttestation:ImageSha384 (or PCR8, and PCR3/PCR4) of a production
+        enclave image — NitroTPMPCR4 with PCR12, or PCR7, for an attestable AMI — in the
+        key policy or the role's IAM policy; remove every unconditioned Allow and KMS
+        grant, or add a Deny whose StringNotEqualsIgnoreCase condition names the image;
+        custodes.aws.EnclaveKey writes such a policy.""",
 )
 def enclave_key_attestation(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """A key the parent role may use releases only to an attested, non-debug enclave."""
-    if not facts.enclave_parent_roles(context.graph):
+    """Every path to a release to an enclave parent's role (key policy, the role's inline
+    and managed policies, grants) requires an attestation document that pins a production
+    measurement; NitroTPM conditions count the same way for any Nitro instance."""
+    if not facts.attested_roles(context.graph):
         return
     binding = facts.release_binding(context.graph, resource)
-    if binding.bound is None and not binding.roles:
-        yield Unresolved(f"cannot tell whether enclave parents may use the key: "
-                         f"{'; '.join(binding.problems)}")
-        return
     for problem in binding.problems:
         yield Violation(problem)
+    for unknown in binding.unknowns:
+        yield Unresolved(f"cannot tell whether enclave parents may use the key: {unknown}")
 
 
 @rule(
