@@ -29,7 +29,7 @@ def test_examples_pass_or_fail_as_their_names_say(example: Path) -> None:
 
 def test_every_cloud_has_a_compliant_and_a_noncompliant_example() -> None:
     names = [p.name for p in example_dirs()]
-    for cloud in ("aws", "azure", "gcp"):
+    for cloud in ("aws", "azure", "gcp", "oci"):
         assert any(n.startswith(cloud) and not n.endswith("-noncompliant") for n in names)
         assert any(n.startswith(cloud) and n.endswith("-noncompliant") for n in names)
 

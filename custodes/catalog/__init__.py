@@ -165,3 +165,26 @@ def gcp_confidential_supported(machine_type: str, technology: str) -> bool:
     if bare in catalog.get("machine_types", {}).get(technology, ()):
         return True
     return gcp_series(bare) in catalog["series"].get(technology, ())
+
+
+# --- Oracle Cloud --------------------------------------------------------------
+
+
+def oci_sev_shape(shape: str) -> bool | None:
+    """Whether an OCI shape offers confidential (AMD SEV) instances.
+
+    ``True`` for a shape the catalogue lists, ``False`` for one of a series that
+    does not (Intel, Ampere, older AMD), ``None`` for a shape the catalogue does
+    not know: a new shape is neither passed nor failed blind.
+    """
+    catalog = load().get("oci", {})
+    if shape in catalog.get("sev_shapes", ()):
+        return True
+    if shape.startswith(tuple(catalog.get("non_confidential_shape_prefixes", ()))):
+        return False
+    return None
+
+
+def oci_sev_platform_type(platform_type: str) -> bool:
+    """Whether an OCI platform configuration type can turn memory encryption on (AMD)."""
+    return platform_type in load().get("oci", {}).get("sev_platform_types", ())

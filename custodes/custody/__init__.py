@@ -119,7 +119,7 @@ class CustodyAnalysis:
         return iter(self.workloads)
 
 
-CLOUD_MODULES = ("aws", "azure", "gcp")
+CLOUD_MODULES = ("aws", "azure", "gcp", "oci")
 """The cloud modules of :mod:`custodes.custody`, each with its table of shapes."""
 
 

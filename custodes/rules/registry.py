@@ -22,6 +22,8 @@ Severity = Literal["low", "medium", "high", "critical"]
 Enforcement = Literal["advisory", "mandatory", "disabled"]
 Scope = Literal["resource", "stack"]
 
+# The clouds whose rules live in a module of that name (rule ids start with it).
+CLOUDS = ("aws", "azure", "gcp", "oci", "ibm")
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 ENFORCEMENTS: tuple[Enforcement, ...] = ("advisory", "mandatory", "disabled")
 
@@ -169,7 +171,7 @@ def rule(
             remediation=" ".join(remediation.split()),
             types=tuple(types),
             scope=scope,
-            cloud=module if module in ("aws", "azure", "gcp") else "any",
+            cloud=module if module in CLOUDS else "any",
             config_properties=dict(config or {}),
             check=check,
             remediate=remediate,
@@ -184,6 +186,6 @@ def rule(
 def catalogue() -> dict[str, Rule]:
     """Every registered rule, by id, sorted by id."""
     # Importing the rule modules registers their rules, once.
-    from custodes.rules import audit, aws, azure, gcp, stack  # noqa: F401
+    from custodes.rules import audit, aws, azure, gcp, oci, stack  # noqa: F401
 
     return dict(sorted(_CATALOGUE.items()))

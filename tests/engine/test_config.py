@@ -13,7 +13,7 @@ from custodes.errors import InputError
 from custodes.rules.registry import ENFORCEMENTS, SEVERITIES, catalogue
 
 RULES = catalogue()
-ID_PATTERN = re.compile(r"^(aws|azure|gcp|custodes)(-[a-z0-9]+){2,}$")
+ID_PATTERN = re.compile(r"^(aws|azure|gcp|oci|ibm|custodes)(-[a-z0-9]+){2,}$")
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

@@ -46,6 +46,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
             identifier, outputs = _azure(args.typ, args.name, inputs)
         elif package == "gcp":
             identifier, outputs = _gcp(args.typ, args.name, inputs)
+        elif package == "oci":
+            identifier, outputs = _oci(args.typ, args.name)
         else:
             identifier, outputs = f"{args.name}-id", {}
         if args.resource_id:
@@ -198,6 +200,23 @@ def _gcp(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, di
 
 
 # --- invokes -------------------------------------------------------------------
+
+
+# --- Oracle Cloud --------------------------------------------------------------
+
+
+def _oci(type_token: str, name: str) -> tuple[str, dict[str, Any]]:
+    """An OCID (``ocid1.<kind>.oc1.<region>.<unique>``), and a vault's endpoints."""
+    region = _config("oci:region", "us-ashburn-1")
+    kind = type_token.rsplit(":", 1)[-1].lower()
+    identifier = f"ocid1.{kind}.oc1.{region}.{_hex(type_token + name, 24)}"
+    if type_token == "oci:Kms/vault:Vault":
+        host = _hex(name, 12)
+        return identifier, {
+            "managementEndpoint": f"https://{host}-management.kms.{region}.oraclecloud.com",
+            "cryptoEndpoint": f"https://{host}-crypto.kms.{region}.oraclecloud.com",
+        }
+    return identifier, {}
 
 
 def _policy_document(args: Mapping[str, Any]) -> dict[str, Any]:
