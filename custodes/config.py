@@ -166,3 +166,62 @@ def build_settings(
         configs[rule.id] = {**configs[rule.id],
                             **{k: v for k, v in entry.items() if k != "enforcementLevel"}}
     return Settings(chosen, levels, configs, frozenset(remediate))
+
+
+MEASUREMENT_RULE = "custodes-attestation-require-approved-measurement"
+_MEASUREMENT_LISTS = ("nitroEnclaves", "nitroTpm", "confidentialSpaceImageDigests")
+# NitroTPM registers an attestable AMI is checked on (EC2 User Guide, "Prepare AWS KMS for
+# attestation"): a Measurements object naming one of them comes from nitro-tpm-pcr-compute.
+_TPM_ONLY_PCRS = ("PCR7", "PCR12")
+
+
+def read_measurement_file(path: str) -> dict[str, list[Any]]:
+    """The approved measurements one file adds, by list name.
+
+    A file is either ``nitro-cli describe-eif`` output (an object with
+    ``Measurements``: an enclave image; with PCR7 or PCR12, as
+    ``nitro-tpm-pcr-compute`` prints them, an attestable AMI), or a YAML/JSON object
+    with ``nitroEnclaves``, ``nitroTpm`` and ``confidentialSpaceImageDigests`` lists
+    (optionally under the rule's id, as in a policy-pack configuration).
+    """
+    document = read_config_file(path)
+    if MEASUREMENT_RULE in document:
+        document = document[MEASUREMENT_RULE]
+        if not isinstance(document, Mapping):
+            raise InputError(f"{path}: {MEASUREMENT_RULE} must be an object")
+    measurements = document.get("Measurements")
+    if isinstance(measurements, Mapping):
+        kind = "nitroTpm" if any(name in measurements for name in _TPM_ONLY_PCRS) \
+            else "nitroEnclaves"
+        return {kind: [dict(measurements)]}
+    found: dict[str, list[Any]] = {}
+    for name in _MEASUREMENT_LISTS:
+        value = document.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise InputError(f"{path}: {name} must be a list")
+        found[name] = list(value)
+    if not found:
+        raise InputError(f"{path}: no measurements (expected `nitro-cli describe-eif` output or "
+                         f"{', '.join(_MEASUREMENT_LISTS)})")
+    return found
+
+
+def with_measurements(document: Mapping[str, Any] | None,
+                      paths: list[str]) -> dict[str, Any]:
+    """``document`` with the measurements of each file added to the approved-measurement
+    rule's lists (its enforcement level stays as configured)."""
+    merged = dict(document or {})
+    entry = merged.get(MEASUREMENT_RULE) or {}
+    if isinstance(entry, str):
+        entry = {"enforcementLevel": entry}
+    if not isinstance(entry, Mapping):
+        raise InputError(f"configuration: {MEASUREMENT_RULE} must be an object")
+    entry = dict(entry)
+    for path in paths:
+        for name, values in read_measurement_file(path).items():
+            existing = entry.get(name) or []
+            entry[name] = [*(existing if isinstance(existing, list) else []), *values]
+    merged[MEASUREMENT_RULE] = entry
+    return merged

@@ -44,6 +44,10 @@ def add_parser(commands: Any) -> None:
                              "positions are resolved against it (default: the current directory)")
     parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                         help="how long a program may run offline (default 120)")
+    parser.add_argument("--measurements", nargs="+", action="extend", metavar="FILE",
+                        help="approved measurements for custodes-attestation-require-approved-"
+                             "measurement: `nitro-cli describe-eif` output, or YAML/JSON with "
+                             "nitroEnclaves, nitroTpm, confidentialSpaceImageDigests")
     parser.add_argument("--max-input-mb", type=int, default=512, metavar="MIB",
                         help="refuse JSON inputs larger than this (default 512)")
     parser.set_defaults(handler=run)
@@ -53,7 +57,7 @@ def run(arguments: argparse.Namespace) -> int:
     """Load each path, evaluate it and write the report; the exit code."""
     from pathlib import Path
 
-    from custodes.config import build_settings, read_config_file
+    from custodes.config import build_settings, read_config_file, with_measurements
     from custodes.engine import evaluate
     from custodes.positions import relocated
     from custodes.progress import progress
@@ -68,6 +72,8 @@ def run(arguments: argparse.Namespace) -> int:
         raise UsageError("standard input (-) can be read only once")
     paths = expand(arguments.paths)
     document = read_config_file(arguments.config) if arguments.config else None
+    if arguments.measurements:
+        document = with_measurements(document, arguments.measurements)
     settings = build_settings(arguments.profile, document, arguments.config or "configuration")
     options = LoadOptions(arguments.stack, arguments.timeout, arguments.max_input_mb)
     waivers = read_waivers(arguments)

@@ -85,6 +85,9 @@ class Workload:
     # False for a resource no cloud module models, caught by the no-silent-pass net
     # (custodes.custody.shapes): its keys are unresolved because nobody looked.
     modelled: bool = True
+    # True when the release policy of the workload's keys carries a TCB floor the
+    # customer holds (Azure SKR azure-compliant-cvm, Confidential Space STABLE/LATEST).
+    tcb_floor: bool = False
 
     @property
     def founder_is_provider(self) -> bool:

@@ -52,6 +52,14 @@ NATIVE_IAM_ROLE = "aws-native:iam:Role"
 NATIVE_IAM_ROLE_POLICY = "aws-native:iam:RolePolicy"
 NATIVE_MANAGED_POLICY = "aws-native:iam:ManagedPolicy"
 
+# What exposes an enclave parent (read by the parent-exposure rules).
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SUBNET = "aws:ec2/subnet:Subnet"
+EIP = "aws:ec2/eip:Eip"
+EXPOSURE_TYPES = (SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, SUBNET, EIP)
+
 KEY_TYPES = (KMS_KEY, KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_REPLICA_KEY, NATIVE_KMS_KEY)
 ROLE_TYPES = (IAM_ROLE, NATIVE_IAM_ROLE)
 MANAGED_POLICY_TYPES = (IAM_POLICY, NATIVE_MANAGED_POLICY)
@@ -70,7 +78,7 @@ WORKLOAD_TYPES = tuple(SHAPES)
 # Every type this module reads; the no-silent-pass net scans the others.
 MODELLED_TYPES = (*SHAPES, VOLUME, VOLUME_ATTACHMENT, DEFAULT_KMS_KEY, ENCRYPTION_BY_DEFAULT,
                   *KEY_TYPES, CUSTOM_KEY_STORE, IAM_ROLE, IAM_INSTANCE_PROFILE,
-                  *POLICY_TYPES)
+                  *POLICY_TYPES, *EXPOSURE_TYPES)
 # Types with a confidential-computing input that custodes deliberately does not model.
 OUT_OF_SCOPE: Mapping[str, str] = {}
 

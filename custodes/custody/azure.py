@@ -199,6 +199,87 @@ def release_authorities(graph: Graph, key: Resource) -> tuple[Verifier, tuple[st
     return "customer", tuple(authorities)
 
 
+# Claims of a confidential VM's attestation token, as Secure Key Release policies name
+# them (Microsoft Learn, "Azure Key Vault secure key release policy grammar": claim
+# conditions with equals/notEquals/…, nested allOf/anyOf under each authority; the
+# confidential VM key release policy and Azure/confidential-computing-cvm
+# skr-policy.json): x-ms-attestation-type sevsnpvm/tdxvm and x-ms-compliance-status
+# azure-compliant-cvm, at the top level or under x-ms-isolation-tee.
+CVM_ATTESTATION_TYPES = ("sevsnpvm", "tdxvm")
+COMPLIANT_CVM = "azure-compliant-cvm"
+_TEE = "x-ms-isolation-tee."
+
+
+def _claim(name: Any) -> str:
+    text = str(name).lower()
+    return text[len(_TEE):] if text.startswith(_TEE) else text
+
+
+def _requires(condition: Any, claim: str, accepted: tuple[str, ...]) -> bool:
+    """Whether every way through ``condition`` requires ``claim`` to equal an accepted value."""
+    if not isinstance(condition, Mapping):
+        return False
+    if "claim" in condition:
+        value = condition.get("equals")
+        return _claim(condition["claim"]) == claim and isinstance(value, str) \
+            and value.lower() in accepted
+    every = condition.get("allOf", condition.get("allof"))
+    if isinstance(every, list):
+        return any(_requires(child, claim, accepted) for child in every)
+    some = condition.get("anyOf", condition.get("anyof"))
+    if isinstance(some, list):
+        return bool(some) and all(_requires(child, claim, accepted) for child in some)
+    return False
+
+
+def _claims(condition: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(condition, Mapping):
+        if "claim" in condition:
+            yield condition
+        for name in ("allOf", "allof", "anyOf", "anyof"):
+            children = condition.get(name)
+            if isinstance(children, list):
+                for child in children:
+                    yield from _claims(child)
+
+
+def is_enclave_release(policy: Mapping[str, Any]) -> bool:
+    """Whether a release policy is written for SGX enclaves (x-ms-sgx-* claims) rather
+    than confidential VMs."""
+    return any(_claim(c.get("claim")).startswith("x-ms-sgx-") for c in _claims(policy))
+
+
+def release_floor_problems(policy: Mapping[str, Any]) -> list[str]:
+    """What a confidential VM release policy fails to require, per authority clause:
+    the CVM attestation type, ``azure-compliant-cvm`` status, a non-debuggable TEE."""
+    problems: list[str] = []
+    clauses = [c for c in policy.get("anyOf") or policy.get("anyof") or ()
+               if isinstance(c, Mapping)]
+    for clause in clauses:
+        authority = clause.get("authority", "(no authority)")
+        if not _requires(clause, "x-ms-attestation-type", CVM_ATTESTATION_TYPES):
+            problems.append(f"the clause for {authority} does not require the confidential VM "
+                            "attestation type (x-ms-attestation-type sevsnpvm or tdxvm)")
+        if not _requires(clause, "x-ms-compliance-status", (COMPLIANT_CVM,)):
+            problems.append(f"the clause for {authority} does not require "
+                            "x-ms-compliance-status azure-compliant-cvm (no TCB floor)")
+        for claim in _claims(clause):
+            if _claim(claim.get("claim")).endswith("-is-debuggable") and \
+                    str(claim.get("equals")).lower() == "true":
+                problems.append(f"the clause for {authority} admits a debuggable TEE "
+                                f"({claim.get('claim')} equals true)")
+    if not clauses:
+        problems.append("the release policy names no authority clause")
+    return problems
+
+
+def has_tcb_floor(graph: Graph, key: Resource) -> bool:
+    """Whether the key's release policy admits only compliant, non-debuggable CVMs."""
+    policy = release_policy(key)
+    return isinstance(policy, Mapping) and not is_enclave_release(policy) \
+        and not release_floor_problems(policy)
+
+
 def _des_custody(graph: Graph, vm: Resource, path: str, confidential: bool) -> KeyCustody:
     des_id = vm.get(path)
     reference = graph.reference(vm, path, des_id, (DISK_ENCRYPTION_SET,))
@@ -278,4 +359,6 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             attestation_policy=policy,
             # Microsoft Azure Attestation verifies, whichever policy it applies.
             attestation_verifier="provider" if policy != "unassigned" else "unassigned",
+            tcb_floor=any(key.key is not None and key.key.type == KEY
+                          and has_tcb_floor(graph, key.key) for key in keys),
         )

@@ -16,6 +16,7 @@ rsa_encrypted_key}``, ``kms.CryptoKeyVersionTemplateArgs.protection_level``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -208,9 +209,107 @@ def confidential_space_bound(graph: Graph, key: Resource) -> bool:
     return False
 
 
+# Google, Confidential Space "Attestation assertions" and "Create an attestation policy":
+# the container digest is assertion.submods.container.image_digest; a key's IAM grant can
+# name it as principalSet://…/workloadIdentityPools/<pool>/attribute.image_digest/<digest>
+# when the provider maps attribute.image_digest to it. "Debug Confidential Space images
+# have no support attribute set"; production images carry LATEST, STABLE, USABLE.
+DIGEST_ASSERTION = "assertion.submods.container.image_digest"
+_DIGEST_IN_CONDITION = re.compile(
+    r"assertion\.submods\.container\.image_digest\s*==\s*['\"](sha256:[0-9a-fA-F]{64})['\"]")
+_DIGEST_MEMBER = re.compile(
+    r"^principalSet://.*/workloadIdentityPools/(?P<pool>[^/]+)/attribute\.image_digest/"
+    r"(?P<digest>sha256:[0-9a-fA-F]{64})$")
+_SUPPORT = re.compile(r"['\"](STABLE|LATEST)['\"]\s+in\s+"
+                      r"assertion\.submods\.confidential_space\.support_attributes")
+_NOT_DEBUG = re.compile(r"assertion\.dbgstat\s*==\s*['\"]disabled-since-boot['\"]")
+
+
+def release_grants(graph: Graph, provider: Resource) -> list[tuple[Resource, Any]]:
+    """The crypto key grants (and each member) that reach the provider's pool.
+
+    A member is a string, or ``UNKNOWN`` when it is an unknown value whose property
+    dependencies lead to the pool.
+    """
+    pool_id = provider.get("workloadIdentityPoolId")
+    found: list[tuple[Resource, Any]] = []
+    for grant in graph.of_type(CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING):
+        members = [grant.get("member")] if grant.type == CRYPTO_KEY_IAM_MEMBER else (
+            grant.get("members") if isinstance(grant.get("members"), list) else [UNKNOWN])
+        for member in members:
+            if member is UNKNOWN:
+                field = "member" if grant.type == CRYPTO_KEY_IAM_MEMBER else "members"
+                pools = graph.reference(grant, field, UNKNOWN, (WORKLOAD_IDENTITY_POOL,))
+                if any(pool.get("workloadIdentityPoolId") in (pool_id, UNKNOWN)
+                       for pool in pools.candidates):
+                    found.append((grant, UNKNOWN))
+            elif isinstance(member, str) and isinstance(pool_id, str) and (
+                f"workloadIdentityPools/{pool_id}/" in member
+                or member.endswith(f"workloadIdentityPools/{pool_id}")
+            ):
+                found.append((grant, member))
+    return found
+
+
+def _maps_digest(provider: Resource) -> bool:
+    mapping = provider.get("attributeMapping")
+    if not isinstance(mapping, Mapping) or not mapping:
+        return True  # unknown or absent: a grant's attribute may well be mapped
+    value = mapping.get("attribute.image_digest")
+    return isinstance(value, str) and value.strip() == DIGEST_ASSERTION
+
+
+def grant_digest(member: Any) -> str | None:
+    """The image digest a grant's principalSet member pins, if it pins one."""
+    match = _DIGEST_MEMBER.match(member) if isinstance(member, str) else None
+    return match["digest"] if match else None
+
+
+def grants_pin_digest(graph: Graph, provider: Resource) -> bool | None:
+    """Whether every release grant reaching the provider's pool pins an image digest
+    (``None`` when a grant's member is unknown; ``False`` when there is none)."""
+    grants = release_grants(graph, provider)
+    if not grants or not _maps_digest(provider):
+        return False
+    if any(member is UNKNOWN for _, member in grants):
+        return None
+    return all(grant_digest(member) is not None for _, member in grants)
+
+
+def pinned_digests(graph: Graph, resource: Resource) -> Iterator[tuple[str, Any]]:
+    """(place, digest) of every image digest a provider's condition or a key grant pins;
+    the digest is ``UNKNOWN`` when the condition or member cannot be read."""
+    if resource.type == WORKLOAD_IDENTITY_POOL_PROVIDER:
+        condition = resource.get("attributeCondition")
+        if condition is UNKNOWN:
+            yield f"the attribute condition of {resource.name}", UNKNOWN
+        elif isinstance(condition, str):
+            for digest in _DIGEST_IN_CONDITION.findall(condition):
+                yield f"the attribute condition of {resource.name}", digest
+        return
+    members = [resource.get("member")] if resource.type == CRYPTO_KEY_IAM_MEMBER else (
+        resource.get("members") if isinstance(resource.get("members"), list) else [])
+    for member in members:
+        digest = grant_digest(member)
+        if digest is not None:
+            yield f"grant {resource.name}", digest
+
+
+def tcb_floor(condition: Any) -> bool:
+    """Whether a Confidential Space condition requires a supported production image
+    (``STABLE`` or ``LATEST`` support: a TCB floor Google maintains)."""
+    return isinstance(condition, str) and bool(_SUPPORT.search(condition)) and "||" not in condition
+
+
+def admits_debug(condition: str) -> bool:
+    """Whether a condition lets the debug image (no support attributes, dbgstat enable) in."""
+    return not (_SUPPORT.search(condition) or _NOT_DEBUG.search(condition))
+
+
 def workloads(graph: Graph) -> Iterator[Workload]:
     """Every confidential instance and instance template of the stack."""
-    space = bool(confidential_space_providers(graph))
+    providers = confidential_space_providers(graph)
+    space = bool(providers)
     for resource in graph.of_type(*WORKLOAD_TYPES):
         technology = confidential_technology(resource)
         if technology is None:
@@ -227,4 +326,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             attestation_policy="customer" if bound else "unassigned",
             # Google's attestation verifier checks Confidential Space tokens.
             attestation_verifier="provider" if (bound or space) else "unassigned",
+            # A condition that admits only supported production images holds a TCB floor.
+            tcb_floor=bound and bool(providers) and all(
+                tcb_floor(p.get("attributeCondition")) for p in providers),
         )

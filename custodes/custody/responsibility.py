@@ -40,9 +40,10 @@ def holders(workload: Workload) -> dict[str, Holder]:
         "key-custody": custody,
         "attestation-policy": workload.attestation_policy,
         "attestation-verification": workload.attestation_verifier,
-        # The founder ships the firmware and its TCB fixes; a floor would be the
-        # customer's, and no cloud API declares one.
-        "firmware-tcb": "founder",
+        # The founder ships the firmware and its TCB fixes; a release policy that
+        # admits only a compliant TCB (Azure azure-compliant-cvm, Confidential Space
+        # STABLE/LATEST) puts the floor in the customer's hands.
+        "firmware-tcb": "customer" if workload.tcb_floor else "founder",
         # Only the customer can watch for drift from what it declared (custodes audit).
         "monitoring": "customer",
     }

@@ -6,7 +6,8 @@ property names checked against pulumi-aws 7 (see :mod:`custodes.custody.aws`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from custodes.catalog import aws_nitro_enclaves_problem, aws_sev_snp_supported
 from custodes.custody import aws as facts
@@ -163,3 +164,179 @@ def enclave_supported_type(resource: Resource, context: Context) -> Iterator[Out
         hibernation = resource.get("hibernationOptions.configured")
     if is_true(hibernation):
         yield Violation("Nitro Enclaves cannot be used with hibernation")
+
+
+@rule(
+    id="aws-kms-key-require-deployment-binding",
+    title="Attested keys are bound to this deployment, not only to an image",
+    severity="medium",
+    enforcement="advisory",
+    strict="mandatory",
+    types=(facts.KMS_KEY, facts.NATIVE_KMS_KEY),
+    rationale="""PCR0/PCR1/PCR2 (and ImageSha384) travel with the enclave image file: a key
+        pinned only on them can be used by any account that runs the same image. A pin
+        on PCR3 (the parent's IAM role), PCR4 (the parent instance) or PCR8 (the signing
+        certificate), or an account or organisation condition, binds the key to this
+        deployment.""",
+    remediation="""Add kms:RecipientAttestation:PCR3 (the parent role) or PCR8 (your
+        signing certificate) to the condition, or an aws:PrincipalAccount /
+        aws:PrincipalOrgID / kms:CallerAccount condition.""",
+)
+def deployment_binding(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """Every attested release of the key pins PCR3, PCR4 or PCR8, or names the account."""
+    if not facts.attested_roles(context.graph):
+        return
+    for place in facts.release_binding(context.graph, resource).unbound_deployments:
+        yield Violation(f"{place} pins only image measurements: any account that runs the "
+                        "same image can use the key (pin PCR3, PCR4 or PCR8, or add an "
+                        "account or organisation condition)")
+
+
+def _enclave_parent(resource: Resource) -> bool:
+    return facts.is_enclave_parent(resource) is True
+
+
+@rule(
+    id="aws-ec2-enclave-parent-require-imdsv2",
+    title="Enclave parents require IMDSv2",
+    severity="medium",
+    enforcement="advisory",
+    strict="mandatory",
+    types=facts.WORKLOAD_TYPES,
+    scope="resource",
+    rationale="""The parent instance's role is what KMS sees: with IMDSv1 a server-side
+        request forgery on the parent hands out the role's credentials, and with them
+        every release the key policy grants that role without attestation.""",
+    remediation="Set metadataOptions.httpTokens to required.",
+)
+def enclave_parent_imdsv2(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """``metadataOptions.httpTokens`` is ``required`` on an enclave parent."""
+    if not _enclave_parent(resource):
+        return
+    tokens = resource.get("metadataOptions.httpTokens")
+    if tokens is UNKNOWN:
+        yield Unresolved("metadataOptions.httpTokens is unknown")
+    elif tokens != "required":
+        yield Violation(f"IMDSv2 is not required (metadataOptions.httpTokens "
+                        f"{tokens or 'not set: optional unless the AMI requires v2'})")
+
+
+def _subnet_public(context: Context, resource: Resource) -> Iterator[Outcome]:
+    subnet = resource.get("subnetId")
+    if subnet is None or subnet == "":
+        if resource.type == facts.INSTANCE:
+            yield Violation("no subnetId: the instance is launched in a default subnet, which "
+                            "assigns a public IP")
+        return
+    reference = context.graph.reference(resource, "subnetId", subnet, (facts.SUBNET,))
+    if reference.state != "resolved":
+        yield Unresolved(f"whether subnet {subnet if isinstance(subnet, str) else '(unknown)'} "
+                         "assigns public IPs cannot be told")
+        return
+    for candidate in reference.candidates:
+        mapped = candidate.get("mapPublicIpOnLaunch")
+        if mapped is UNKNOWN:
+            yield Unresolved(f"whether subnet {candidate.name} assigns public IPs is unknown")
+        elif is_true(mapped):
+            yield Violation(f"subnet {candidate.name} assigns a public IP on launch")
+
+
+@rule(
+    id="aws-ec2-enclave-parent-disallow-public-ip",
+    title="Enclave parents have no public IP",
+    severity="medium",
+    enforcement="advisory",
+    strict="mandatory",
+    types=facts.WORKLOAD_TYPES,
+    rationale="""An enclave parent holds the role KMS releases keys to and relays the
+        enclave's traffic; a public IP puts that host on the internet.""",
+    remediation="""Set associatePublicIpAddress to false, launch in a private subnet
+        (mapPublicIpOnLaunch false), attach no Elastic IP, and reach the parent through
+        a load balancer or Systems Manager.""",
+)
+def enclave_parent_public_ip(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """No public IP: none requested, none from the subnet, no Elastic IP."""
+    if not _enclave_parent(resource):
+        return
+    graph = context.graph
+    if resource.type == facts.INSTANCE:
+        public = resource.get("associatePublicIpAddress")
+        if public is UNKNOWN:
+            yield Unresolved("associatePublicIpAddress is unknown")
+        elif is_true(public):
+            yield Violation("associatePublicIpAddress is true")
+        elif public is None:
+            yield from _subnet_public(context, resource)
+        for eip in graph.referrers((facts.EIP,), "instance", (facts.INSTANCE,)).get(
+                resource.urn, ()):
+            yield Violation(f"Elastic IP {eip.name} is associated with the parent")
+        return
+    for path, interface in resource.values("networkInterfaces[]"):
+        if isinstance(interface, Mapping) and is_true(interface.get("associatePublicIpAddress")):
+            yield Violation(f"{path}.associatePublicIpAddress is true")
+
+
+_OPEN = ("0.0.0.0/0", "::/0")
+
+
+def _open_rules(graph: Any, group: Resource) -> Iterator[str]:
+    for path, ingress in group.values("ingress[]"):
+        if isinstance(ingress, Mapping):
+            blocks = [*(ingress.get("cidrBlocks") or ()), *(ingress.get("ipv6CidrBlocks") or ())]
+            for block in blocks:
+                if block in _OPEN:
+                    yield f"security group {group.name} {path} admits {block}"
+    for rule_resource in graph.referrers((facts.INGRESS_RULE,), "securityGroupId",
+                                         (facts.SECURITY_GROUP,)).get(group.urn, ()):
+        for block in (rule_resource.get("cidrIpv4"), rule_resource.get("cidrIpv6")):
+            if block in _OPEN:
+                yield f"ingress rule {rule_resource.name} of security group {group.name} admits {block}"
+    for rule_resource in graph.referrers((facts.SECURITY_GROUP_RULE,), "securityGroupId",
+                                         (facts.SECURITY_GROUP,)).get(group.urn, ()):
+        if rule_resource.get("type") != "ingress":
+            continue
+        blocks = [*(rule_resource.get("cidrBlocks") or ()),
+                  *(rule_resource.get("ipv6CidrBlocks") or ())]
+        for block in blocks:
+            if block in _OPEN:
+                yield f"rule {rule_resource.name} of security group {group.name} admits {block}"
+
+
+@rule(
+    id="aws-ec2-enclave-parent-restrict-ingress",
+    title="Enclave parents are not open to the internet",
+    severity="medium",
+    enforcement="advisory",
+    strict="mandatory",
+    types=facts.WORKLOAD_TYPES,
+    rationale="""A security group that admits 0.0.0.0/0 or ::/0 exposes the host that holds
+        the role KMS releases keys to, and the vsock proxy it runs for the enclave.""",
+    remediation="""Admit only the load balancer's or the bastion's security group, or known
+        CIDR ranges, on the parent's security groups.""",
+)
+def enclave_parent_ingress(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """No security group of the parent admits 0.0.0.0/0 or ::/0."""
+    if not _enclave_parent(resource):
+        return
+    graph = context.graph
+    groups = [*resource.values("vpcSecurityGroupIds[]"), *resource.values("securityGroups[]")]
+    groups += [item for _, interface in resource.values("networkInterfaces[]")
+               if isinstance(interface, Mapping)
+               for item in (("networkInterfaces.securityGroups", g)
+                            for g in interface.get("securityGroups") or ())]
+    for path, value in groups:
+        reference = graph.reference(resource, path, value, (facts.SECURITY_GROUP,))
+        if reference.state != "resolved":
+            found = [g for g in graph.of_type(facts.SECURITY_GROUP)
+                     if isinstance(value, str) and value in (g.get("name"), g.output("name"))]
+            if not found:
+                shown = value if isinstance(value, str) else "(unknown)"
+                yield Unresolved(f"security group {shown} is not in the stack: its ingress "
+                                 "cannot be told")
+                continue
+            candidates: tuple[Resource, ...] = tuple(found)
+        else:
+            candidates = reference.candidates
+        for group in candidates:
+            for problem in _open_rules(graph, group):
+                yield Violation(problem)

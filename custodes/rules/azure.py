@@ -101,6 +101,38 @@ def key_release_attestation(resource: Resource, context: Context) -> Iterator[Ou
 
 
 @rule(
+    id="azure-keyvault-key-release-require-compliant-cvm",
+    title="Key release to confidential VMs requires a compliant, non-debuggable CVM",
+    severity="high",
+    enforcement="mandatory",
+    types=(facts.KEY,),
+    scope="resource",
+    rationale="""A Secure Key Release policy decides which attested environments get the
+        key. One that does not require the confidential VM attestation type (sevsnpvm,
+        tdxvm) and x-ms-compliance-status azure-compliant-cvm releases to any VM the
+        authority attests, debuggable or below the TCB Azure considers compliant: the
+        TCB floor is the customer's to hold, and only the release policy holds it.""",
+    remediation="""In every authority clause of the release policy, require
+        x-ms-isolation-tee.x-ms-attestation-type sevsnpvm (or tdxvm) and
+        x-ms-isolation-tee.x-ms-compliance-status azure-compliant-cvm, and no claim that
+        admits a debuggable TEE (custodes.azure.ConfidentialVM writes such a policy).""",
+)
+def key_release_compliant_cvm(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """A confidential VM release policy requires the CVM attestation type, the
+    azure-compliant-cvm status and a non-debuggable TEE in every authority clause."""
+    policy = facts.release_policy(resource)
+    if policy is None:
+        return
+    if policy is UNKNOWN:
+        yield Unresolved("the release policy is unknown: its claims cannot be told")
+        return
+    if facts.is_enclave_release(policy):
+        return
+    for problem in facts.release_floor_problems(policy):
+        yield Violation(problem)
+
+
+@rule(
     id="azure-compute-cvm-require-confidential-size",
     title="Confidential VMs use a confidential size",
     severity="high",

@@ -20,10 +20,6 @@ _IMAGE_DIGEST_PIN = re.compile(
     r"assertion\.submods\.container\.image_digest\s*==\s*['\"]sha256:[0-9a-f]{64}['\"]"
 )
 _SWNAME = re.compile(r"assertion\.swname\s*==\s*['\"]CONFIDENTIAL_SPACE['\"]")
-_STABLE = re.compile(
-    r"['\"]STABLE['\"]\s+in\s+assertion\.submods\.confidential_space\.support_attributes"
-)
-_NOT_DEBUG = re.compile(r"assertion\.dbgstat\s*==\s*['\"]disabled-since-boot['\"]")
 _DEBUG_IMAGE = "confidential-space-debug"
 
 
@@ -89,15 +85,22 @@ def _used_by_confidential_instance(disk: Resource, context: Context) -> bool:
     return False
 
 
-def _condition_problems(condition: str) -> list[str]:
+def _condition_problems(condition: str, grants_pin: bool | None) -> list[str]:
     problems = []
-    if not _IMAGE_DIGEST_PIN.search(condition):
+    if not _IMAGE_DIGEST_PIN.search(condition) and grants_pin is False:
         problems.append("does not pin the container image digest "
-                        "(assertion.submods.container.image_digest == 'sha256:…')")
+                        "(assertion.submods.container.image_digest == 'sha256:…'), and not "
+                        "every key grant to the pool pins it "
+                        "(principalSet://…/attribute.image_digest/sha256:…)")
     if not _SWNAME.search(condition):
         problems.append("does not require assertion.swname == 'CONFIDENTIAL_SPACE'")
-    if not (_STABLE.search(condition) or _NOT_DEBUG.search(condition)):
-        problems.append("admits the debug image (require 'STABLE' in "
+    if facts.admits_debug(condition):
+        problems.append("admits the debug image (require 'STABLE' or 'LATEST' in "
+                        "assertion.submods.confidential_space.support_attributes, or "
+                        "assertion.dbgstat == 'disabled-since-boot')")
+    elif not facts.tcb_floor(condition) and "||" not in condition:
+        problems.append("admits images Google no longer supports: no TCB floor (require "
+                        "'STABLE' or 'LATEST' in "
                         "assertion.submods.confidential_space.support_attributes)")
     if "||" in condition:
         problems.append("has an alternative (||) that can bypass the pins")
@@ -110,13 +113,14 @@ def _condition_problems(condition: str) -> list[str]:
     severity="critical",
     enforcement="mandatory",
     types=(facts.WORKLOAD_IDENTITY_POOL_PROVIDER,),
-    scope="resource",
     rationale="""In Confidential Space the workload identity provider's attribute
         condition is the attestation policy: it decides which attested code gets the
-        pool's grants. Without a digest pin any container gets them; without STABLE
-        support (or dbgstat) the debug image, which an operator can inspect, gets them.""",
+        pool's grants. Without a digest pin — in the condition, or in every key grant
+        (principalSet://…/attribute.image_digest/…) — any container gets them; without
+        STABLE or LATEST support the debug image, which an operator can inspect, and
+        images Google no longer patches get them (the TCB floor is the customer's).""",
     remediation="""Set attributeCondition to require assertion.swname ==
-        'CONFIDENTIAL_SPACE', 'STABLE' in
+        'CONFIDENTIAL_SPACE', 'STABLE' (or 'LATEST') in
         assertion.submods.confidential_space.support_attributes and
         assertion.submods.container.image_digest == 'sha256:<digest>' (custodes.gcp.
         ConfidentialSpaceWorkload writes this).""",
@@ -136,7 +140,12 @@ def confidential_space_pin(resource: Resource, context: Context) -> Iterator[Out
         yield Violation("the Confidential Space provider has no attribute condition: any "
                         "attested workload gets the pool's grants")
     else:
-        for problem in _condition_problems(condition):
+        grants_pin = facts.grants_pin_digest(context.graph, resource)
+        if grants_pin is None and not _IMAGE_DIGEST_PIN.search(condition):
+            yield Unresolved("the condition pins no image digest and a key grant to the "
+                             "pool is unknown: whether every grant pins one cannot be told")
+            grants_pin = True
+        for problem in _condition_problems(condition, grants_pin):
             yield Violation(f"the attribute condition {problem}")
 
 

@@ -186,6 +186,6 @@ def rule(
 def catalogue() -> dict[str, Rule]:
     """Every registered rule, by id, sorted by id."""
     # Importing the rule modules registers their rules, once.
-    from custodes.rules import audit, aws, azure, gcp, oci, stack  # noqa: F401
+    from custodes.rules import audit, aws, azure, gcp, measurements, oci, stack  # noqa: F401
 
     return dict(sorted(_CATALOGUE.items()))
