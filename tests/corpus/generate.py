@@ -6,7 +6,8 @@ Python project (``Pulumi.yaml`` + ``__main__.py``, written against pulumi_aws,
 pulumi_azure_native or pulumi_gcp as a user would) plus ``case.yaml``
 (``resource``: the name of the resource a violating case must be flagged on;
 ``why``: what the case is about; ``expect: unresolved`` for a rule whose finding is
-an unresolved one, judged in the strict profile) and two checked-in fixtures derived from the
+an unresolved one, judged in the strict profile; ``config``: the rule's entry of a
+policy-pack configuration, for a rule that needs one) and two checked-in fixtures derived from the
 program:
 
 * ``export.json`` — what the offline runner declares, as ``pulumi stack export``
@@ -57,6 +58,9 @@ class Case:
     # "unresolved": the rule's finding is an unresolved one (custodes could not look),
     # mandatory in the strict profile; otherwise a mandatory violation.
     expect: str = "violation"
+    # The rule's policy-pack configuration entry, for a rule that finds nothing unless
+    # configured (approved measurements).
+    config: Mapping[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -81,6 +85,7 @@ def cases(root: Path = CORPUS) -> list[Case]:
             resource=meta.get("resource"),
             why=str(meta.get("why", "")),
             expect=str(meta.get("expect", "violation")),
+            config=meta.get("config"),
         ))
     return found
 

@@ -13,8 +13,10 @@ compliant case must get no finding of its rule at all.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,10 +48,14 @@ def profile_for(rule: Rule) -> str:
     return "default" if rule.enforcement == "mandatory" else "strict"
 
 
+def _document(case: Case) -> dict[str, Any] | None:
+    return {case.rule_id: dict(case.config)} if case.config else None
+
+
 def judge(case: Case, graph: Graph) -> Report:
     if case.expect == "unresolved":
-        return evaluate(graph, build_settings("strict"))
-    return evaluate(graph, build_settings(profile_for(RULES[case.rule_id])))
+        return evaluate(graph, build_settings("strict", _document(case)))
+    return evaluate(graph, build_settings(profile_for(RULES[case.rule_id]), _document(case)))
 
 
 def assert_verdict(case: Case, report: Report, source: str) -> None:
@@ -141,8 +147,13 @@ def cli_reports() -> dict[str, tuple[int, str, str]]:
     def one(rule_id: str) -> tuple[int, str, str]:
         case = _first_violating(rule_id)
         profile = "strict" if case.expect == "unresolved" else profile_for(RULES[rule_id])
+        extra: list[str] = []
+        if case.config:
+            config = Path(tempfile.mkdtemp()) / "config.json"
+            config.write_text(json.dumps(_document(case)), encoding="utf-8")
+            extra = ["--config", str(config)]
         result = run_cli("check", str(case.directory / PREVIEW_FILE),
-                         "--format", "json", "--profile", profile)
+                         "--format", "json", "--profile", profile, *extra)
         return result.returncode, result.stdout.decode(), result.stderr.decode()
 
     with ThreadPoolExecutor(max_workers=2) as pool:

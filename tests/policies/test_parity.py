@@ -29,6 +29,9 @@ from tests.conftest import ROOT, example_dirs
 from tests.policies.conftest import PACK_DIR, mandatory
 
 STRICT_FILE = PACK_DIR / "strict.json"
+# Approved measurements for the corpus of the rule that finds nothing unconfigured.
+MEASUREMENTS_FILE = Path(__file__).resolve().parent / "measurements.json"
+MEASUREMENT_RULE = "custodes-attestation-require-approved-measurement"
 
 
 def _stack_documents() -> list[Path]:
@@ -112,8 +115,10 @@ def verdicts(request: pytest.FixtureRequest) -> Iterator[Verdicts]:
     for item in request.session.items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         if item.module is sys.modules[__name__] and "path" in params:
-            strict = "strict" in getattr(item, "originalname", "")
-            cases.append((params["path"], STRICT_FILE if strict else None))
+            name = getattr(item, "originalname", "")
+            config = STRICT_FILE if "strict" in name else (
+                MEASUREMENTS_FILE if "measurements" in name else None)
+            cases.append((params["path"], config))
     if not cases:  # a test that compares nothing itself, run alone
         cases = [(path, None) for path in EXAMPLES]
     computed = Verdicts(cases)
@@ -151,6 +156,19 @@ def test_with_the_strict_file_pack_blocks_what_check_blocks(
     pack: PackProcess, verdicts: Verdicts, path: Path,
 ) -> None:
     _agree(pack, verdicts, path, STRICT_FILE)
+
+
+MEASUREMENT_CASES = [p for p in DOCUMENTS if MEASUREMENT_RULE in p.parts]
+
+
+@pytest.mark.parametrize("path", MEASUREMENT_CASES, ids=_case_id)
+def test_with_approved_measurements_pack_blocks_what_check_blocks(
+    pack: PackProcess, verdicts: Verdicts, path: Path,
+) -> None:
+    """The approved-measurement rule, configured, blocks the same in the pack and in check."""
+    _agree(pack, verdicts, path, MEASUREMENTS_FILE)
+    blocked = verdicts.blocked_by_check(path, MEASUREMENTS_FILE) or set()
+    assert any(rule == MEASUREMENT_RULE for rule, _ in blocked) == ("violating" in str(path))
 
 
 def test_some_cases_block_and_some_pass(verdicts: Verdicts) -> None:

@@ -1,0 +1,70 @@
+"""The release is conditioned only on PCR1 (kernel) and PCR2 (application): any image built on them passes."""
+
+import json
+
+import pulumi_aws as aws
+
+role = aws.iam.Role(
+    "enclave-parent",
+    name="enclave-parent",
+    assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                       "Action": "sts:AssumeRole"}],
+    }),
+)
+profile = aws.iam.InstanceProfile("enclave-parent", name="enclave-parent", role=role.name)
+disk_key = aws.kms.Key("disk-key", description="parent root volume")
+
+key = aws.kms.Key(
+    "enclave-key",
+    description="enclave data key",
+    policy=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "Admin",
+            "Effect": "Allow",
+            "Principal": {
+                "AWS": "arn:aws:iam::123456789012:root"
+            },
+            "Action": [
+                "kms:Describe*",
+                "kms:Get*",
+                "kms:List*",
+                "kms:Put*",
+                "kms:Update*",
+                "kms:ScheduleKeyDeletion"
+            ],
+            "Resource": "*"
+        },
+        {
+            "Sid": "Enclave",
+            "Effect": "Allow",
+            "Principal": {
+                "AWS": "arn:aws:iam::123456789012:role/enclave-parent"
+            },
+            "Action": [
+                "kms:Decrypt",
+                "kms:GenerateDataKey"
+            ],
+            "Resource": "*",
+            "Condition": {
+                "StringEqualsIgnoreCase": {
+                    "kms:RecipientAttestation:PCR1": "1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a",
+                    "kms:RecipientAttestation:PCR2": "2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b"
+                }
+            }
+        }
+    ]
+}),
+)
+
+aws.ec2.Instance(
+    "enclave-parent",
+    ami="ami-0123456789abcdef0",
+    instance_type="m5.xlarge",
+    enclave_options={"enabled": True},
+    iam_instance_profile=profile.name,
+    root_block_device={"encrypted": True, "kms_key_id": disk_key.arn},
+)
