@@ -188,3 +188,26 @@ def oci_sev_shape(shape: str) -> bool | None:
 def oci_sev_platform_type(platform_type: str) -> bool:
     """Whether an OCI platform configuration type can turn memory encryption on (AMD)."""
     return platform_type in load().get("oci", {}).get("sev_platform_types", ())
+
+
+# --- IBM Cloud -----------------------------------------------------------------
+
+_IBM_X86_FAMILY = re.compile(r"^[a-z]x\d+[a-z]*$")
+
+
+def ibm_confidential_profile(profile: str, technology: str) -> bool | None:
+    """Whether an IBM VPC profile (``bx3dc-2x10``) offers ``technology`` (``sgx``, ``tdx``).
+
+    ``False`` for another x86 family (``bx2``, ``cx3d`` …), ``None`` for a family the
+    catalogue does not know.
+    """
+    family = profile.split("-", 1)[0].lower()
+    families = load().get("ibm", {}).get("confidential_profile_families", {})
+    if family in families.get(technology, ()):
+        return True
+    return False if _IBM_X86_FAMILY.match(family) else None
+
+
+def ibm_hyper_protect_cutoff() -> str:
+    """The date (ISO) after which Hyper Protect Virtual Servers for VPC take no new instances."""
+    return str(load().get("ibm", {}).get("hyper_protect_vpc_no_new_instances_after", ""))

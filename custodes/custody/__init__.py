@@ -122,7 +122,7 @@ class CustodyAnalysis:
         return iter(self.workloads)
 
 
-CLOUD_MODULES = ("aws", "azure", "gcp", "oci")
+CLOUD_MODULES = ("aws", "azure", "gcp", "oci", "ibm")
 """The cloud modules of :mod:`custodes.custody`, each with its table of shapes."""
 
 

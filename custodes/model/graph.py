@@ -34,6 +34,7 @@ _IDENTIFIER_OUTPUTS = (
     "keyUriWithVersion",
     "attestUri",
     "uniqueId",
+    "crn",  # IBM Cloud resource names
 )
 _GCP_PREFIX = re.compile(r"^https://[a-z0-9.-]+\.googleapis\.com/(?:compute/)?(?:v1|beta)/")
 _GCP_KEY_VERSION = re.compile(r"/cryptoKeyVersions/[^/]+$")

@@ -48,6 +48,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
             identifier, outputs = _gcp(args.typ, args.name, inputs)
         elif package == "oci":
             identifier, outputs = _oci(args.typ, args.name)
+        elif package == "ibm":
+            identifier, outputs = _ibm(args.typ, args.name, inputs)
         else:
             identifier, outputs = f"{args.name}-id", {}
         if args.resource_id:
@@ -217,6 +219,29 @@ def _oci(type_token: str, name: str) -> tuple[str, dict[str, Any]]:
             "cryptoEndpoint": f"https://{host}-crypto.kms.{region}.oraclecloud.com",
         }
     return identifier, {}
+
+
+# --- IBM Cloud -----------------------------------------------------------------
+
+
+def _ibm(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A CRN (``crn:v1:bluemix:public:<service>:<region>:a/<account>:<instance>:<kind>:<id>``).
+
+    A root key's CRN names its service as the key's instance does (a ``service`` of
+    Key Protect, ``kms``, when the instance is not known offline).
+    """
+    region = _config("ibm:region", "us-south")
+    unique = _hex(type_token + name, 32)
+    if type_token == "ibm:index/kmsKey:KmsKey":
+        crn = f"crn:v1:bluemix:public:kms:{region}:a/{ACCOUNT_ID}:{_hex(name, 8)}:key:{unique}"
+        return crn, {"crn": crn, "keyId": unique}
+    if type_token == "ibm:index/resourceInstance:ResourceInstance":
+        service = str(inputs.get("service") or "resource-controller")
+        crn = f"crn:v1:bluemix:public:{service}:{region}:a/{ACCOUNT_ID}:{unique}::"
+        return crn, {"crn": crn, "guid": unique}
+    kind = type_token.rsplit(":", 1)[-1].lower()
+    return f"{region}_{unique}", {"crn": f"crn:v1:bluemix:public:is:{region}:a/{ACCOUNT_ID}"
+                                          f"::{kind}:{unique}"}
 
 
 def _policy_document(args: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,205 @@
+"""IBM Cloud custody: VPC confidential instances (SGX, TDX, s390x Secure Execution) and their keys.
+
+There is no Python SDK for IBM Cloud on PyPI: Pulumi users generate one with
+``pulumi package add terraform-provider ibm-cloud/ibm``, whose resources carry tokens
+such as ``ibm:index/isInstance:IsInstance`` and the Terraform schema's attributes in
+camelCase. custodes judges IBM stacks from their previews and exports. Facts, from the
+provider's schema (``ibm_is_instance``: ``confidential_compute_mode`` — ``disabled``,
+``sgx``, ``tdx`` —, ``enable_secure_boot``, ``profile``, ``image``, ``boot_volume``
+with ``encryption`` (a root key CRN) and ``volume_id``; ``ibm_is_instance_template``
+with the same; ``ibm_is_volume.encryption_key``;
+``ibm_is_instance_volume_attachment.{instance, volume, encryption_key}``;
+``ibm_kms_key.instance_id``; ``ibm_resource_instance.service``) and IBM's VPC
+documentation ("Confidential computing", "s390x instance profiles", "Hyper Protect
+Virtual Servers for VPC"):
+
+* ``confidentialComputeMode`` ``sgx`` or ``tdx`` is an Intel TEE (founder Intel);
+* an s390x profile with Secure Execution (``bz2e``, ``cz2e``, ``mz2e``, ``bz3e`` …:
+  the ``e`` after the generation) is an IBM Secure Execution guest — IBM is both the
+  provider and the founder;
+* a volume with no ``encryption`` key CRN is encrypted with an IBM-managed key
+  (provider custody); a root key of Key Protect (CRN service ``kms``) is customer-kms;
+  one of Hyper Protect Crypto Services (``hs-crypto``), whose HSM master key the
+  customer loads, is customer-hsm.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
+from custodes.custody.shapes import Shape, Switch, founder
+from custodes.model import UNKNOWN, Graph, Resource, plain
+
+INSTANCE = "ibm:index/isInstance:IsInstance"
+INSTANCE_TEMPLATE = "ibm:index/isInstanceTemplate:IsInstanceTemplate"
+VOLUME = "ibm:index/isVolume:IsVolume"
+VOLUME_ATTACHMENT = "ibm:index/isInstanceVolumeAttachment:IsInstanceVolumeAttachment"
+KMS_KEY = "ibm:index/kmsKey:KmsKey"
+RESOURCE_INSTANCE = "ibm:index/resourceInstance:ResourceInstance"
+
+# s390x Secure Execution profiles: family, generation, then "e" (bz2e-1x4, cz2e-2x4 …).
+_SECURE_EXECUTION_PROFILE = re.compile(r"^[a-z]z\d+e-")
+# Hyper Protect Virtual Servers for VPC boot IBM's Hyper Protect Container Runtime image.
+HYPER_PROTECT_IMAGE = "ibm-hyper-protect-container-runtime"
+_SERVICE_LEVELS = {"kms": CustodyLevel.CUSTOMER_KMS, "hs-crypto": CustodyLevel.CUSTOMER_HSM}
+_SERVICE_NAMES = {"kms": "Key Protect", "hs-crypto": "Hyper Protect Crypto Services"}
+
+
+@dataclass(frozen=True, slots=True)
+class IbmShape(Shape):
+    """Where an IBM VPC compute shape keeps its boot volume key (``boot``.encryption)."""
+
+    boot: str = "bootVolume"
+
+
+_MODE = (Switch("confidentialComputeMode", values={"SGX": "sgx", "TDX": "tdx"}),)
+SHAPES: Mapping[str, IbmShape] = {
+    INSTANCE: IbmShape(INSTANCE, _MODE, size="profile"),
+    INSTANCE_TEMPLATE: IbmShape(INSTANCE_TEMPLATE, _MODE, size="profile"),
+}
+WORKLOAD_TYPES = tuple(SHAPES)
+# Every type this module and the IBM rules read; the no-silent-pass net scans the others.
+MODELLED_TYPES = (*SHAPES, VOLUME, VOLUME_ATTACHMENT, KMS_KEY, RESOURCE_INSTANCE)
+OUT_OF_SCOPE: Mapping[str, str] = {}
+
+
+def is_secure_execution_profile(profile: Any) -> bool:
+    """Whether an instance profile is an s390x Secure Execution one (``bz2e-2x8``)."""
+    value = plain(profile)
+    return isinstance(value, str) and bool(_SECURE_EXECUTION_PROFILE.match(value))
+
+
+def technologies(resource: Resource) -> tuple[str, ...]:
+    """The TEE technologies an IBM instance or template turns on (``unknown`` when unknown)."""
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return ()
+    found = list(shape.technologies(resource))
+    if is_secure_execution_profile(shape.size_of(resource)):
+        found.append("secure-execution")
+    elif shape.size_of(resource) is UNKNOWN and not found:
+        found.append("unknown")
+    return tuple(dict.fromkeys(found))
+
+
+def is_confidential(resource: Resource) -> bool | None:
+    """Whether a resource of a shape type turns a TEE on (``None`` when unknown)."""
+    found = technologies(resource)
+    if not found:
+        return False if resource.type in SHAPES else None
+    return None if found == ("unknown",) else True
+
+
+def is_hyper_protect(resource: Resource) -> bool:
+    """Whether an instance boots the Hyper Protect Container Runtime (HPVS for VPC)."""
+    image = plain(resource.get("image"))
+    name = plain(resource.get("imageName"))
+    return any(isinstance(value, str) and HYPER_PROTECT_IMAGE in value for value in (image, name))
+
+
+def _crn_service(crn: str) -> str | None:
+    """The service of a CRN: ``crn:v1:bluemix:public:<service>:<region>:…``."""
+    parts = crn.split(":")
+    return parts[4] if len(parts) > 5 and parts[0] == "crn" else None
+
+
+def key_custody(graph: Graph, key: Resource) -> tuple[CustodyLevel | None, str]:
+    """The custody of a root key of the stack, from the service instance that holds it."""
+    value = key.get("instanceId")
+    service: Any = None
+    reference = graph.reference(key, "instanceId", value, (RESOURCE_INSTANCE,))
+    if reference.target is not None:
+        service = reference.target.get("service")
+    elif isinstance(value, str):
+        service = _crn_service(value)
+    if service is UNKNOWN or service is None:
+        return None, f"the key management service of root key {key.name} cannot be told"
+    level = _SERVICE_LEVELS.get(str(service))
+    if level is None:
+        return None, f"root key {key.name} is held by an unrecognised service {service}"
+    return level, f"root key {key.name} in {_SERVICE_NAMES[str(service)]}"
+
+
+def volume_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody:
+    """The custody of the root key CRN at ``path`` of ``owner`` (``None``: IBM-managed)."""
+    if value is None or value == "":
+        return KeyCustody(path, CustodyLevel.PROVIDER, "no encryption key: an IBM-managed key")
+    reference = graph.reference(owner, path, value, (KMS_KEY,))
+    if reference.state == "resolved":
+        results = [key_custody(graph, key) for key in reference.candidates]
+        return KeyCustody(path, weakest(level for level, _ in results),
+                          "; ".join(sorted({note for _, note in results})), reference.target,
+                          False)
+    if isinstance(value, str):
+        service = _crn_service(value)
+        level = _SERVICE_LEVELS.get(service or "")
+        if level is not None:
+            return KeyCustody(path, level, f"root key in {_SERVICE_NAMES[service or '']} "
+                              "(outside the stack)", None, False)
+        return KeyCustody(path, None, f"key {value} is not a Key Protect or Hyper Protect "
+                          "Crypto Services root key; its custody cannot be told", None, None)
+    return KeyCustody(path, None, "the key is an unknown value that no resource of the stack "
+                      "accounts for", None, None)
+
+
+def _keys(graph: Graph, resource: Resource, shape: IbmShape) -> Iterator[KeyCustody]:
+    boot = resource.get(shape.boot)
+    path = f"{shape.boot}.encryption"
+    if boot is UNKNOWN:
+        yield KeyCustody(path, None, "the boot volume settings are unknown", None, None)
+    else:
+        boot = boot if isinstance(boot, Mapping) else {}
+        if boot.get("volumeId") not in (None, "") and boot.get("encryption") in (None, ""):
+            volume = graph.reference(resource, f"{shape.boot}.volumeId", boot.get("volumeId"),
+                                     (VOLUME,)).target
+            if volume is None:
+                yield KeyCustody(path, None, "the boot volume is outside the stack; its key "
+                                 "cannot be told", None, None)
+            else:
+                yield volume_key(graph, volume, "encryptionKey", volume.get("encryptionKey"))
+        else:
+            yield volume_key(graph, resource, path, boot.get("encryption"))
+    if resource.type != INSTANCE:
+        return
+    attachments = graph.referrers((VOLUME_ATTACHMENT,), "instance", (INSTANCE,))
+    for attachment in attachments.get(resource.urn, ()):
+        volume_value = attachment.get("volume")
+        if volume_value in (None, ""):
+            # A volume created with the attachment: its own encryptionKey decides.
+            custody = volume_key(graph, attachment, "encryptionKey",
+                                 attachment.get("encryptionKey"))
+            yield KeyCustody(f"volume attachment {attachment.name}.encryptionKey",
+                             custody.level, custody.note, custody.key, custody.attestation_bound)
+            continue
+        reference = graph.reference(attachment, "volume", volume_value, (VOLUME,))
+        if not reference.candidates:
+            yield KeyCustody(f"volume attachment {attachment.name}", None, "the attached volume "
+                             "is not in the stack; its key cannot be told", None, None)
+        for volume in reference.candidates:
+            custody = volume_key(graph, volume, "encryptionKey", volume.get("encryptionKey"))
+            yield KeyCustody(f"volume {volume.name}.encryptionKey", custody.level, custody.note,
+                             custody.key, custody.attestation_bound)
+
+
+def workloads(graph: Graph) -> Iterator[Workload]:
+    """Every confidential IBM VPC instance and instance template of the stack."""
+    for resource in graph.of_type(*WORKLOAD_TYPES):
+        found = technologies(resource)
+        if not found:
+            continue
+        yield Workload(
+            resource=resource,
+            cloud="ibm",
+            provider="IBM",
+            technologies=found,
+            founders=tuple(dict.fromkeys(founder(t) for t in found)),
+            keys=tuple(_keys(graph, resource, SHAPES[resource.type])),
+            # Secure Execution: the contract's attestation key is the customer's own;
+            # for SGX/TDX on VPC no IBM service releases keys on attestation.
+            attestation_policy="unassigned",
+            attestation_verifier="unassigned",
+        )
