@@ -187,7 +187,14 @@ def catalogue() -> dict[str, Rule]:
     """Every registered rule, by id, sorted by id."""
     # Importing the rule modules registers their rules, once.
     from custodes.rules import (  # noqa: F401
-        audit, aws, azure, gcp, ibm, measurements, oci, stack,
+        audit,
+        aws,
+        azure,
+        gcp,
+        ibm,
+        measurements,
+        oci,
+        stack,
     )
 
     return dict(sorted(_CATALOGUE.items()))
