@@ -23,7 +23,7 @@ from custodes.custody.shapes import CLOUD_OF_PACKAGE, is_switch_name
 
 # The provider SDKs custodes models, by Python package.
 SDK_PACKAGES = ("pulumi_aws", "pulumi_aws_native", "pulumi_azure", "pulumi_azure_native",
-                "pulumi_gcp")
+                "pulumi_gcp", "pulumi_oci")
 
 _CLASS = re.compile(r"^class (\w+)(?:\(([^)]*)\))?:", re.M)
 _INIT = re.compile(r"def __init__\(__self__, \*,(.*?)\):\n", re.S)
