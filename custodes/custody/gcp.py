@@ -1,32 +1,96 @@
-"""GCP custody: Confidential VMs (SEV, SEV-SNP, TDX), CMEK keys and Confidential Space.
+"""GCP custody: Confidential VMs (SEV, SEV-SNP, TDX) wherever they are declared, CMEK keys
+and Confidential Space.
 
-Facts (``shared/reference/confidential-cloud-facts.md``, checked against
-pulumi-gcp 10: ``compute.InstanceConfidentialInstanceConfigArgs.confidential_instance_type``
-/ ``enable_confidential_compute``, ``InstanceBootDiskArgs.{kms_key_self_link,
-disk_encryption_key_raw, disk_encryption_key_rsa, source}``, the same on
-``InstanceAttachedDiskArgs``, ``DiskDiskEncryptionKeyArgs.{kms_key_self_link, raw_key,
-rsa_encrypted_key}``, ``kms.CryptoKeyVersionTemplateArgs.protection_level``):
+One table, :data:`SHAPES` (type token → :class:`GcpShape`), says for every resource type
+that can host a confidential workload where its confidential settings, machine type,
+minimum CPU platform, maintenance policy and disks (with their key fields) are. The
+custody code below and the GCP rules read the table; no rule lists type tokens.
 
-* a disk with no ``kmsKeySelfLink`` uses a Google-managed key;
+Property names checked against the installed pulumi-gcp 10.2 (``pulumi_gcp/*/_inputs.py``;
+the SDK's camelCase names are the Pulumi property names):
+
+* ``compute.Instance`` / ``InstanceFromTemplate`` / ``InstanceFromMachineImage`` /
+  ``InstanceTemplate`` / ``RegionInstanceTemplate``: ``confidentialInstanceConfig.
+  {confidentialInstanceType, enableConfidentialCompute}`` (``*ConfidentialInstanceConfigArgs``;
+  the SDK documents ``SEV``, ``SEV_SNP``, ``TDX``; ``enableConfidentialCompute`` is the
+  older switch and means AMD SEV), ``machineType``, ``minCpuPlatform``,
+  ``scheduling.onHostMaintenance``;
+* instance disks: ``bootDisk`` / ``attachedDisks[]`` with ``{kmsKeySelfLink,
+  diskEncryptionKeyRaw, diskEncryptionKeyRsa, source}`` (``InstanceBootDiskArgs``,
+  ``InstanceAttachedDiskArgs``, the same on ``InstanceFromTemplate*``); template disks
+  ``disks[].{diskEncryptionKey.kmsKeySelfLink, source, boot, sourceImage}``
+  (``InstanceTemplateDiskArgs``, ``RegionInstanceTemplateDiskArgs``);
+  ``InstanceFromTemplate.sourceInstanceTemplate`` (the template whose settings it takes
+  where it sets none); ``InstanceFromMachineImage`` has no disk inputs: its disks come
+  from ``sourceMachineImage``, and ``instanceEncryptionKey.kmsKeySelfLink`` is the
+  "encryption key used to provide data encryption on the given instance"
+  (``InstanceFromMachineImageInstanceEncryptionKeyArgs``);
+* ``compute.Disk`` / ``RegionDisk``: ``diskEncryptionKey.{kmsKeySelfLink, rawKey,
+  rsaEncryptedKey}`` (``DiskDiskEncryptionKeyArgs``, ``RegionDiskDiskEncryptionKeyArgs``);
+* ``container.Cluster`` / ``NodePool``: ``confidentialNodes.{enabled,
+  confidentialInstanceType}`` (cluster-wide; ``ClusterConfidentialNodesArgs``),
+  ``nodeConfig.confidentialNodes`` (``ClusterNodeConfigArgs``, ``NodePoolNodeConfigArgs``),
+  inline ``nodePools[].nodeConfig``; the node boot-disk key ``nodeConfig.bootDiskKmsKey``;
+  ``NodePool.cluster``;
+* ``dataproc.Cluster``: ``clusterConfig.gceClusterConfig.confidentialInstanceConfig.
+  {confidentialInstanceType, enableConfidentialCompute}`` (the SDK lists
+  ``CONFIDENTIAL_INSTANCE_TYPE_UNSPECIFIED``, ``SEV``, ``SEV_SNP``, ``TDX``), the persistent
+  disk key ``clusterConfig.encryptionConfig.kmsKeyName`` ("the Cloud KMS key name to use
+  for PD disk encryption for all instances in the cluster"), machine types
+  ``clusterConfig.{masterConfig,workerConfig}.machineType``;
+* ``workbench.Instance``: ``gceSetup.confidentialInstanceConfig.confidentialInstanceType``
+  (the SDK lists ``SEV``), ``gceSetup.machineType``, ``gceSetup.bootDisk`` and
+  ``gceSetup.dataDisks`` (one object, not a list) with ``{diskEncryption, kmsKey}``,
+  ``diskEncryption`` ``GMEK`` (the default) or ``CMEK``;
+* ``workstations.WorkstationConfig``: ``host.gceInstance.confidentialInstanceConfig.
+  enableConfidentialCompute``, ``host.gceInstance.machineType``, ``encryptionKey.kmsKey``
+  ("if specified, the boot disk of the Compute Engine instance and the persistent disk
+  are encrypted using this encryption key. If this field is not set, the disks are
+  encrypted using a generated key");
+* ``backupdisasterrecovery.RestoreWorkload``: ``computeInstanceRestoreProperties.
+  {confidentialInstanceConfig.enableConfidentialCompute, machineType, minCpuPlatform,
+  scheduling, disks[].diskEncryptionKey.{kmsKeyName, rawKey, rsaEncryptedKey}}``;
+* ``kms.CryptoKey``: ``versionTemplate.protectionLevel``.
+
+Facts (``shared/reference/confidential-cloud-facts.md``):
+
+* a disk with no Cloud KMS key uses a Google-managed key (provider custody);
 * ``protectionLevel`` ``SOFTWARE`` (the default) is customer-kms, ``HSM``
   customer-hsm, ``EXTERNAL``/``EXTERNAL_VPC`` customer-external;
+* a ``confidentialInstanceType`` value other than ``SEV``, ``SEV_SNP``, ``TDX`` (a newer
+  technology such as an Arm CCA type) is read as an unknown technology: unresolved,
+  never a pass; the older ``enableConfidentialCompute`` (or GKE's ``enabled``) beside a
+  typed value is the same switch, read once;
 * a key is released to attested code only through a workload identity pool
   whose provider trusts ``https://confidentialcomputing.googleapis.com/``.
+
+Confidential mode for Hyperdisk (``compute.Disk.enableConfidentialCompute``,
+``bootDisk.initializeParams.enableConfidentialCompute``, GKE
+``nodeConfig.enableConfidentialStorage``) is storage encryption that the API accepts
+only with a Cloud KMS key (the SDK: "diskEncryptionKey is required when setting to
+true"); it is not a TEE running the customer's code, so it makes no workload of its
+own: the disk's key is judged where a confidential workload uses it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final, Literal
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
-from custodes.custody.shapes import Shape, Switch
-from custodes.model import UNKNOWN, Graph, Resource
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
+from custodes.model import UNKNOWN, Graph, Resource, Secret
+from custodes.model.resource import iter_path, lookup
 
 INSTANCE = "gcp:compute/instance:Instance"
 INSTANCE_TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate"
+REGION_INSTANCE_TEMPLATE = "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"
+INSTANCE_FROM_TEMPLATE = "gcp:compute/instanceFromTemplate:InstanceFromTemplate"
+INSTANCE_FROM_MACHINE_IMAGE = "gcp:compute/instanceFromMachineImage:InstanceFromMachineImage"
 DISK = "gcp:compute/disk:Disk"
+REGION_DISK = "gcp:compute/regionDisk:RegionDisk"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 CRYPTO_KEY_IAM_MEMBER = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 CRYPTO_KEY_IAM_BINDING = "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding"
@@ -34,23 +98,14 @@ WORKLOAD_IDENTITY_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
 WORKLOAD_IDENTITY_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
 CLUSTER = "gcp:container/cluster:Cluster"
 NODE_POOL = "gcp:container/nodePool:NodePool"
+DATAPROC_CLUSTER = "gcp:dataproc/cluster:Cluster"
+WORKBENCH_INSTANCE = "gcp:workbench/instance:Instance"
+WORKSTATION_CONFIG = "gcp:workstations/workstationConfig:WorkstationConfig"
+RESTORE_WORKLOAD = "gcp:backupdisasterrecovery/restoreWorkload:RestoreWorkload"
+SQL_DATABASE_INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance"
 
 CONFIDENTIAL_SPACE_ISSUER = "https://confidentialcomputing.googleapis.com"
-_TECHNOLOGIES = {"SEV": "sev", "SEV_SNP": "sev-snp", "TDX": "tdx"}
-_SWITCHES = (Switch("confidentialInstanceConfig.confidentialInstanceType", values=_TECHNOLOGIES),
-             Switch("confidentialInstanceConfig.enableConfidentialCompute", "sev"))
-# The shapes of GCP confidential workloads (see custodes.custody.shapes).
-SHAPES: Mapping[str, Shape] = {
-    INSTANCE: Shape(INSTANCE, _SWITCHES, size="machineType"),
-    INSTANCE_TEMPLATE: Shape(INSTANCE_TEMPLATE, _SWITCHES, size="machineType"),
-}
-WORKLOAD_TYPES = tuple(SHAPES)
-# Every type this module and the GCP rules read; the no-silent-pass net scans the others.
-MODELLED_TYPES = (*SHAPES, DISK, CRYPTO_KEY, CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING,
-                  WORKLOAD_IDENTITY_POOL, WORKLOAD_IDENTITY_POOL_PROVIDER, CLUSTER, NODE_POOL)
-# Types with a confidential-computing input that custodes deliberately does not model.
-OUT_OF_SCOPE: Mapping[str, str] = {}
-_FOUNDERS = {"sev": "AMD", "sev-snp": "AMD", "tdx": "Intel"}
+_TECHNOLOGIES: Final = {"SEV": "sev", "SEV_SNP": "sev-snp", "TDX": "tdx"}
 _LEVELS = {
     "SOFTWARE": CustodyLevel.CUSTOMER_KMS,
     "HSM": CustodyLevel.CUSTOMER_HSM,
@@ -58,26 +113,230 @@ _LEVELS = {
     "EXTERNAL_VPC": CustodyLevel.CUSTOMER_EXTERNAL,
 }
 
+Absent = Literal["none", "provider", "unresolved"]
+Kind = Literal["compute", "gke", "service"]
+
+
+@dataclass(frozen=True, slots=True)
+class DiskSlot:
+    """Where a shape keeps one disk (or, with ``[]`` in ``path``, a list of disks).
+
+    ``path`` is dotted from the resource's root (``attachedDisks[]``,
+    ``gceSetup.bootDisk``, ``encryptionKey``); ``key`` is the Cloud KMS key field inside
+    the disk; ``raw`` the fields that carry a customer-supplied key through the state;
+    ``source`` the field naming an existing disk whose own key then decides; ``mode`` a
+    field choosing Google- (``GMEK``) or customer-managed (``CMEK``) encryption.
+    ``absent`` says what a missing disk object means: no disk (``none``), a disk
+    created with a Google-managed key (``provider``), or a disk whose key the stack
+    does not tell (``unresolved``, e.g. restored from a backup). ``unless`` names a
+    field whose true value means the disk is not created at all (a GKE cluster's
+    ``removeDefaultNodePool``).
+    """
+
+    path: str
+    key: str
+    raw: tuple[str, ...] = ()
+    source: str | None = None
+    mode: str | None = None
+    absent: Absent = "none"
+    unless: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GcpShape(Shape):
+    """A GCP shape: :class:`Shape` plus where the confidential settings, disks and
+    compute placement are.
+
+    ``configs`` are the paths (under ``prefix``, ``[]`` for lists) of the objects that
+    hold the ``switches`` (``confidentialInstanceConfig``; GKE's ``confidentialNodes``
+    in several places). The first switch is the typed one
+    (``confidentialInstanceType``); the others (``enableConfidentialCompute``,
+    ``enabled``) only count when no typed value is set in the same object, so one
+    technology turned on twice is one. ``machine_types`` lists every machine-type path
+    (absolute), ``min_cpu_platform`` and ``maintenance`` are absolute paths or ``None``
+    where the resource has no such setting. ``parent`` names the field whose resource
+    (of ``parent_types``) lends its settings where this one sets none
+    (``sourceInstanceTemplate``, a node pool's ``cluster``), read at ``parent_configs``.
+    ``kind`` groups shapes for the rules (Compute Engine VMs, GKE nodes, managed
+    services that run Confidential VMs).
+    """
+
+    configs: tuple[str, ...] = ("confidentialInstanceConfig",)
+    disks: tuple[DiskSlot, ...] = ()
+    machine_types: tuple[str, ...] = ()
+    min_cpu_platform: str | None = None
+    maintenance: str | None = None
+    parent: str | None = None
+    parent_types: tuple[str, ...] = ()
+    parent_configs: tuple[str, ...] = ()
+    kind: Kind = "compute"
+
+    def technologies(self, resource: Resource) -> tuple[str, ...]:
+        """The technologies the resource's own settings turn on (see :meth:`read`)."""
+        return self.read(resource.props)
+
+    def read(self, document: Any, configs: tuple[str, ...] | None = None,
+             prefix: str | None = None) -> tuple[str, ...]:
+        """The technologies turned on in ``document`` (a resource's inputs or outputs).
+
+        May hold :data:`UNKNOWN_TECHNOLOGY`, alone only when nothing is known to be on.
+        """
+        found: list[str] = []
+        base = self.prefix if prefix is None else prefix
+        for pattern in configs if configs is not None else self.configs:
+            for _, config in iter_path(document, base + pattern):
+                technology = self._config_technology(config)
+                if technology is not None and technology not in found:
+                    found.append(technology)
+        if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
+            found.remove(UNKNOWN_TECHNOLOGY)
+        return tuple(found)
+
+    def _config_technology(self, config: Any) -> str | None:
+        if isinstance(config, Secret):
+            config = config.reveal()
+            if config is None:
+                return UNKNOWN_TECHNOLOGY
+        if config is UNKNOWN:
+            return UNKNOWN_TECHNOLOGY
+        if not isinstance(config, Mapping):
+            return None
+        typed, *fallbacks = self.switches
+        technology = typed.interpret(lookup(config, typed.path))
+        if technology is not None:
+            return technology
+        for switch in fallbacks:
+            technology = switch.interpret(lookup(config, switch.path))
+            if technology is not None:
+                return technology
+        return None
+
+
+_CONFIG_SWITCHES = (Switch("confidentialInstanceType", values=_TECHNOLOGIES),
+                    Switch("enableConfidentialCompute", "sev"))
+# GKE: a cluster or pool with confidential nodes enabled and no type runs AMD SEV
+# (the default of Confidential GKE Nodes; facts reference, GCP section).
+_NODE_SWITCHES = (Switch("confidentialInstanceType", values=_TECHNOLOGIES),
+                  Switch("enabled", "sev"))
+_INSTANCE_DISKS = (
+    DiskSlot("bootDisk", "kmsKeySelfLink", ("diskEncryptionKeyRaw", "diskEncryptionKeyRsa"),
+             source="source", absent="provider"),
+    DiskSlot("attachedDisks[]", "kmsKeySelfLink",
+             ("diskEncryptionKeyRaw", "diskEncryptionKeyRsa"), source="source"),
+)
+_TEMPLATE_DISKS = (DiskSlot("disks[]", "diskEncryptionKey.kmsKeySelfLink", source="source"),)
+_TEMPLATES = (INSTANCE_TEMPLATE, REGION_INSTANCE_TEMPLATE)
+
+
+def _vm(token: str, disks: tuple[DiskSlot, ...], **extra: Any) -> GcpShape:
+    return GcpShape(token, _CONFIG_SWITCHES, size="machineType", disks=disks,
+                    machine_types=("machineType",), min_cpu_platform="minCpuPlatform",
+                    maintenance="scheduling.onHostMaintenance", **extra)
+
+
+# The shapes of GCP confidential workloads (see custodes.custody.shapes).
+SHAPES: Mapping[str, GcpShape] = {
+    INSTANCE: _vm(INSTANCE, _INSTANCE_DISKS),
+    INSTANCE_TEMPLATE: _vm(INSTANCE_TEMPLATE, _TEMPLATE_DISKS),
+    REGION_INSTANCE_TEMPLATE: _vm(REGION_INSTANCE_TEMPLATE, _TEMPLATE_DISKS),
+    INSTANCE_FROM_TEMPLATE: _vm(
+        INSTANCE_FROM_TEMPLATE, _INSTANCE_DISKS, parent="sourceInstanceTemplate",
+        parent_types=_TEMPLATES, parent_configs=("confidentialInstanceConfig",)),
+    INSTANCE_FROM_MACHINE_IMAGE: _vm(
+        INSTANCE_FROM_MACHINE_IMAGE,
+        (DiskSlot("instanceEncryptionKey", "kmsKeySelfLink", absent="unresolved"),)),
+    RESTORE_WORKLOAD: GcpShape(
+        RESTORE_WORKLOAD, _CONFIG_SWITCHES, size="computeInstanceRestoreProperties.machineType",
+        prefix="computeInstanceRestoreProperties.",
+        disks=(DiskSlot("computeInstanceRestoreProperties.disks[]",
+                        "diskEncryptionKey.kmsKeyName",
+                        ("diskEncryptionKey.rawKey", "diskEncryptionKey.rsaEncryptedKey"),
+                        source="source"),
+               DiskSlot("computeInstanceRestoreProperties.instanceEncryptionKey",
+                        "kmsKeySelfLink", absent="unresolved")),
+        machine_types=("computeInstanceRestoreProperties.machineType",),
+        min_cpu_platform="computeInstanceRestoreProperties.minCpuPlatform",
+        maintenance="computeInstanceRestoreProperties.scheduling.onHostMaintenance"),
+    CLUSTER: GcpShape(
+        CLUSTER, _NODE_SWITCHES, size="nodeConfig.machineType",
+        configs=("confidentialNodes", "nodeConfig.confidentialNodes",
+                 "nodePools[].nodeConfig.confidentialNodes"),
+        disks=(DiskSlot("nodeConfig", "bootDiskKmsKey", absent="provider",
+                        unless="removeDefaultNodePool"),
+               DiskSlot("nodePools[].nodeConfig", "bootDiskKmsKey", absent="provider")),
+        kind="gke"),
+    NODE_POOL: GcpShape(
+        NODE_POOL, _NODE_SWITCHES, size="nodeConfig.machineType",
+        configs=("nodeConfig.confidentialNodes",),
+        disks=(DiskSlot("nodeConfig", "bootDiskKmsKey", absent="provider"),),
+        parent="cluster", parent_types=(CLUSTER,), parent_configs=("confidentialNodes",),
+        kind="gke"),
+    DATAPROC_CLUSTER: GcpShape(
+        DATAPROC_CLUSTER, _CONFIG_SWITCHES, size="clusterConfig.masterConfig.machineType",
+        prefix="clusterConfig.gceClusterConfig.",
+        disks=(DiskSlot("clusterConfig.encryptionConfig", "kmsKeyName", absent="provider"),),
+        machine_types=("clusterConfig.masterConfig.machineType",
+                       "clusterConfig.workerConfig.machineType",
+                       "clusterConfig.preemptibleWorkerConfig.machineType"),
+        kind="service"),
+    WORKBENCH_INSTANCE: GcpShape(
+        WORKBENCH_INSTANCE, _CONFIG_SWITCHES, size="gceSetup.machineType", prefix="gceSetup.",
+        disks=(DiskSlot("gceSetup.bootDisk", "kmsKey", mode="diskEncryption", absent="provider"),
+               DiskSlot("gceSetup.dataDisks", "kmsKey", mode="diskEncryption",
+                        absent="provider")),
+        machine_types=("gceSetup.machineType",), kind="service"),
+    WORKSTATION_CONFIG: GcpShape(
+        WORKSTATION_CONFIG, _CONFIG_SWITCHES, size="host.gceInstance.machineType",
+        prefix="host.gceInstance.",
+        disks=(DiskSlot("encryptionKey", "kmsKey", absent="provider"),),
+        machine_types=("host.gceInstance.machineType",), kind="service"),
+}
+WORKLOAD_TYPES = tuple(SHAPES)
+# The shapes each family of rules judges (from the table, never listed by hand).
+VM_TYPES = tuple(token for token, shape in SHAPES.items() if shape.kind != "gke")
+GKE_TYPES = tuple(token for token, shape in SHAPES.items() if shape.kind == "gke")
+# Every type this module and the GCP rules read; the no-silent-pass net scans the others.
+MODELLED_TYPES = (*SHAPES, DISK, REGION_DISK, CRYPTO_KEY, CRYPTO_KEY_IAM_MEMBER,
+                  CRYPTO_KEY_IAM_BINDING, WORKLOAD_IDENTITY_POOL,
+                  WORKLOAD_IDENTITY_POOL_PROVIDER)
+# Types with a confidential-computing input that custodes deliberately does not model.
+OUT_OF_SCOPE: Mapping[str, str] = {
+    SQL_DATABASE_INSTANCE: (
+        "encryptionConfidentialMode is Confidential mode for the Hyperdisk volumes of a "
+        "managed Cloud SQL instance (C4A): storage encryption under a Cloud KMS key "
+        "(encryptionKeyName), not a TEE running the customer's code"),
+}
+
 
 def confidential_technology(resource: Resource) -> str | None:
-    """``sev``, ``sev-snp`` or ``tdx``; ``unknown`` when unknown; ``None`` when not confidential."""
-    kind = resource.get("confidentialInstanceConfig.confidentialInstanceType")
-    if kind is UNKNOWN:
-        return "unknown"
-    if isinstance(kind, str) and kind:
-        return _TECHNOLOGIES.get(kind.upper(), kind.lower())
-    legacy = resource.get("confidentialInstanceConfig.enableConfidentialCompute")
-    if legacy is UNKNOWN:
-        return "unknown"
-    return "sev" if legacy is True else None
+    """The one technology of a shape resource's own settings: ``sev``, ``sev-snp``,
+    ``tdx``; ``unknown`` when it cannot be told (an unknown value, or a type custodes
+    does not know); ``None`` when none is on or the type has no shape."""
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return None
+    found = shape.technologies(resource)
+    return found[0] if found else None
 
 
 def is_confidential(resource: Resource) -> bool | None:
-    """Whether a resource of a shape type turns a TEE on (``None`` when unknown)."""
-    technology = confidential_technology(resource) if resource.type in SHAPES else None
-    if technology is None:
-        return False if resource.type in SHAPES else None
-    return None if technology == "unknown" else True
+    """Whether a resource of a shape type turns a TEE on (``None`` when unknown).
+
+    A resource that takes its settings from another (an instance from a template, a
+    node pool of a cluster) and sets none itself is read from its outputs (what the
+    provider reported); with none, whether it is confidential is unknown.
+    """
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return None
+    found = shape.technologies(resource)
+    if not found and shape.parent is not None:
+        if not resource.outputs:
+            return None
+        found = shape.read(resource.outputs)
+    if not found:
+        return False
+    return None if found == (UNKNOWN_TECHNOLOGY,) else True
 
 
 def key_custody(key: Resource) -> tuple[CustodyLevel | None, str]:
@@ -95,7 +354,7 @@ def key_custody(key: Resource) -> tuple[CustodyLevel | None, str]:
 def kms_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody:
     """The custody of the CMEK at ``path`` of ``owner``."""
     if value is None or value == "":
-        return KeyCustody(path, CustodyLevel.PROVIDER, "no kmsKeySelfLink: a Google-managed key")
+        return KeyCustody(path, CustodyLevel.PROVIDER, "no Cloud KMS key: a Google-managed key")
     reference = graph.reference(owner, path, value, (CRYPTO_KEY,))
     if reference.state == "resolved":
         results = [key_custody(key) for key in reference.candidates]
@@ -114,44 +373,198 @@ def kms_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody:
                       "accounts for", None, None)
 
 
-def _disk_keys(graph: Graph, owner: Resource, path: str, disk: Any) -> Iterator[KeyCustody]:
-    if disk is UNKNOWN:
-        yield KeyCustody(path, None, "the disk settings are unknown", None, None)
+def _get(document: Any, path: str) -> Any:
+    """``lookup`` on a mapping that may be a secret, unknown or absent."""
+    return lookup(document, path) if path else document
+
+
+def _slot_keys(graph: Graph, owner: Resource, slot: DiskSlot, document: Any,
+               origin: str = "") -> Iterator[KeyCustody]:
+    """The keys of the disks at ``slot`` of ``document`` (``owner``'s inputs or outputs)."""
+    if slot.unless is not None and _get(document, slot.unless) is True:
+        return
+    matched = list(iter_path(document, slot.path))
+    if "[]" in slot.path:
+        if not matched:
+            return  # no list: no disks
+    elif matched[0][1] is None:
+        if slot.absent == "provider":
+            yield KeyCustody(f"{slot.path}.{slot.key}", CustodyLevel.PROVIDER,
+                             f"{origin}no disk settings: a disk with a Google-managed key")
+        elif slot.absent == "unresolved":
+            yield KeyCustody(f"{slot.path}.{slot.key}", None, _ABSENT_NOTES.get(
+                owner.type, "the disks' keys are not in the stack"), None, None)
+        return
+    for path, disk in matched:
+        yield from _disk_keys(graph, owner, slot, path, disk, origin)
+
+
+_ABSENT_NOTES: Final = {
+    INSTANCE_FROM_MACHINE_IMAGE: "no instanceEncryptionKey: the disks are restored from the "
+    "machine image with the keys it holds, which the stack does not tell",
+    RESTORE_WORKLOAD: "the disks are restored from a backup with keys the stack does not tell",
+}
+
+
+def _disk_keys(graph: Graph, owner: Resource, slot: DiskSlot, path: str, disk: Any,
+               origin: str) -> Iterator[KeyCustody]:
+    if isinstance(disk, Secret):
+        disk = disk.reveal()
+    if disk is UNKNOWN or (disk is None and slot.absent == "unresolved"):
+        yield KeyCustody(path, None, f"{origin}the disk settings are unknown", None, None)
         return
     if not isinstance(disk, Mapping):
         disk = {}
-    if disk.get("diskEncryptionKeyRaw") or disk.get("diskEncryptionKeyRsa"):
-        yield KeyCustody(f"{path}.diskEncryptionKeyRaw", CustodyLevel.CUSTOMER_KMS,
-                         "customer-supplied raw key (it passes through the stack's state)")
-        return
-    key_path = f"{path}.kmsKeySelfLink"
-    if disk.get("kmsKeySelfLink") in (None, "") and disk.get("source") not in (None, ""):
-        # An existing disk: its own encryption key decides.
-        source = graph.reference(owner, f"{path}.source", disk.get("source"), (DISK,))
-        if source.target is not None:
-            yield kms_key(graph, source.target, "diskEncryptionKey.kmsKeySelfLink",
-                          source.target.get("diskEncryptionKey.kmsKeySelfLink"))
+    for field in slot.raw:
+        if _get(disk, field) not in (None, ""):
+            yield KeyCustody(f"{path}.{field}", CustodyLevel.CUSTOMER_KMS,
+                             f"{origin}customer-supplied raw key (it passes through the "
+                             "stack's state)")
             return
-    yield kms_key(graph, owner, key_path, disk.get("kmsKeySelfLink"))
+    value = _get(disk, slot.key)
+    key_path = f"{path}.{slot.key}"
+    if slot.mode is not None:
+        mode = _get(disk, slot.mode)
+        if mode is UNKNOWN:
+            yield KeyCustody(f"{path}.{slot.mode}", None, f"{origin}the disk encryption mode "
+                             "is unknown", None, None)
+            return
+        if isinstance(mode, str) and mode.upper() == "GMEK":
+            yield KeyCustody(f"{path}.{slot.mode}", CustodyLevel.PROVIDER,
+                             f"{origin}{slot.mode} GMEK: a Google-managed key")
+            return
+    if value in (None, "") and slot.source is not None:
+        source_value = _get(disk, slot.source)
+        if source_value not in (None, ""):
+            # An existing disk: its own encryption key decides.
+            source = graph.reference(owner, f"{path}.{slot.source}", source_value,
+                                     (DISK, REGION_DISK))
+            if source.target is not None:
+                yield kms_key(graph, source.target, "diskEncryptionKey.kmsKeySelfLink",
+                              source.target.get("diskEncryptionKey.kmsKeySelfLink"))
+                return
+            yield KeyCustody(f"{path}.{slot.source}", None,
+                             f"{origin}the existing disk {source_value} is outside the stack; "
+                             "its key cannot be told", None, None)
+            return
+    custody = kms_key(graph, owner, key_path, value)
+    if origin and custody.level is CustodyLevel.PROVIDER:
+        custody = KeyCustody(custody.path, custody.level, origin + custody.note)
+    yield custody
 
 
-def _workload_keys(graph: Graph, resource: Resource) -> Iterator[KeyCustody]:
-    if resource.type == INSTANCE:
-        yield from _disk_keys(graph, resource, "bootDisk", resource.get("bootDisk"))
-        for path, disk in resource.values("attachedDisks[]"):
-            yield from _disk_keys(graph, resource, path, disk)
+def parent_of(graph: Graph, resource: Resource) -> tuple[Resource | None, str | None]:
+    """The resource a shape resource takes its settings from, and why none when none.
+
+    ``(parent, None)`` when the stack holds it; ``(None, reason)`` when the resource
+    names one outside the stack or one that cannot be told; ``(None, None)`` when the
+    shape has no parent. A node pool's cluster may be named by id, self link or name.
+    """
+    shape = SHAPES[resource.type]
+    if shape.parent is None:
+        return None, None
+    value = resource.get(shape.parent)
+    reference = graph.reference(resource, shape.parent, value, shape.parent_types)
+    if reference.target is not None:
+        return reference.target, None
+    if isinstance(value, str) and value:
+        name = value.rstrip("/").rsplit("/", 1)[-1]
+        found = [candidate for candidate in graph.of_type(*shape.parent_types)
+                 if name in (candidate.get("name"), candidate.output("name"))]
+        if len(found) == 1:
+            return found[0], None
+        return None, f"{shape.parent} {value} is outside the stack"
+    if len(reference.candidates) > 1:
+        return None, f"{shape.parent} could be any of {len(reference.candidates)} resources"
+    return None, f"{shape.parent} is unknown"
+
+
+def setting(graph: Graph, resource: Resource, path: str) -> Any:
+    """A setting of a shape resource (``machineType``, ``scheduling.onHostMaintenance``):
+    its own value, else (for an instance from a template) the template's, else what the
+    provider reported; ``None`` when none says."""
+    value = resource.get(path)
+    if value is not None:
+        return value
+    shape = SHAPES.get(resource.type)
+    if shape is None or shape.parent is None:
+        return None
+    parent, _ = parent_of(graph, resource)
+    if parent is not None:
+        if parent.type in _TEMPLATES:
+            return parent.get(path)
+        return None
+    return resource.output(path)
+
+
+def _technologies(graph: Graph, resource: Resource,
+                  shape: GcpShape) -> tuple[tuple[str, ...], Resource | None, str | None]:
+    """The technologies of a workload, its parent, and why the parent cannot be read."""
+    found = shape.technologies(resource)
+    if found or shape.parent is None:
+        return found, None, None
+    parent, problem = parent_of(graph, resource)
+    if parent is not None:
+        parent_shape = SHAPES[parent.type]
+        return shape.read(parent.props, shape.parent_configs, parent_shape.prefix), parent, None
+    if resource.outputs:
+        return shape.read(resource.outputs), None, None
+    if resource.get(shape.parent) in (None, ""):
+        return (), None, None
+    return (UNKNOWN_TECHNOLOGY,), None, problem
+
+
+def _workload_keys(graph: Graph, resource: Resource, shape: GcpShape, parent: Resource | None,
+                   problem: str | None) -> Iterator[KeyCustody]:
+    if problem is not None:
+        yield KeyCustody(shape.parent or "", None, f"{problem}: whether the workload is "
+                         "confidential, and who holds its disk keys, cannot be told", None, None)
         return
-    for path, disk in resource.values("disks[]"):
-        if disk is UNKNOWN or not isinstance(disk, Mapping):
-            yield KeyCustody(path, None, "the disk settings are unknown", None, None)
-            continue
-        key_path = f"{path}.diskEncryptionKey.kmsKeySelfLink"
-        encryption = disk.get("diskEncryptionKey")
-        if isinstance(encryption, Mapping):
-            value = encryption.get("kmsKeySelfLink")
-        else:
-            value = UNKNOWN if encryption is UNKNOWN else None
-        yield kms_key(graph, resource, key_path, value)
+    if resource.type == INSTANCE_FROM_TEMPLATE:
+        yield from _from_template_keys(graph, resource, shape, parent)
+        return
+    for slot in shape.disks:
+        yield from _slot_keys(graph, resource, slot, resource.props)
+
+
+def _from_template_keys(graph: Graph, resource: Resource, shape: GcpShape,
+                        parent: Resource | None) -> Iterator[KeyCustody]:
+    """An instance from a template: its own disks where it sets them, else the template's
+    (or, with the template outside the stack, what the provider reported)."""
+    boot, attached = shape.disks
+    own_boot = resource.get("bootDisk") is not None
+    own_attached = resource.get("attachedDisks") is not None
+    if own_boot:
+        yield from _slot_keys(graph, resource, boot, resource.props)
+    if own_attached:
+        yield from _slot_keys(graph, resource, attached, resource.props)
+    if own_boot and own_attached:
+        return
+    if parent is not None:
+        origin = f"from template {parent.name}: "
+        template_slot = SHAPES[parent.type].disks[0]
+        for path, disk in iter_path(parent.props, template_slot.path):
+            is_boot = _template_boot(parent, path, disk)
+            if (is_boot and own_boot) or (not is_boot and own_attached):
+                continue
+            yield from _disk_keys(graph, parent, template_slot, path, disk, origin)
+        return
+    if resource.outputs:
+        for slot, own in ((boot, own_boot), (attached, own_attached)):
+            if not own:
+                yield from _slot_keys(graph, resource, slot, resource.outputs)
+        return
+    yield KeyCustody("sourceInstanceTemplate", None, "the template's disks are not in the "
+                     "stack: their keys cannot be told", None, None)
+
+
+def _template_boot(template: Resource, path: str, disk: Any) -> bool:
+    if isinstance(disk, Mapping) and disk.get("boot") is not None:
+        return disk.get("boot") is True or str(disk.get("boot")).lower() == "true"
+    disks = template.get("disks")
+    explicit = isinstance(disks, list) and any(
+        isinstance(d, Mapping) and d.get("boot") is not None for d in disks)
+    return not explicit and path.endswith("[0]")
 
 
 def confidential_space_providers(graph: Graph) -> list[Resource]:
@@ -307,21 +720,24 @@ def admits_debug(condition: str) -> bool:
 
 
 def workloads(graph: Graph) -> Iterator[Workload]:
-    """Every confidential instance and instance template of the stack."""
+    """Every confidential workload of a shape type: instances, templates, instances from
+    templates or machine images, restores, GKE clusters and node pools, Dataproc
+    clusters, Workbench instances and Workstations configurations."""
     providers = confidential_space_providers(graph)
     space = bool(providers)
     for resource in graph.of_type(*WORKLOAD_TYPES):
-        technology = confidential_technology(resource)
-        if technology is None:
+        shape = SHAPES[resource.type]
+        technologies, parent, problem = _technologies(graph, resource, shape)
+        if not technologies:
             continue
-        keys = tuple(_workload_keys(graph, resource))
+        keys = tuple(_workload_keys(graph, resource, shape, parent, problem))
         bound = any(key.attestation_bound for key in keys)
         yield Workload(
             resource=resource,
             cloud="gcp",
             provider="Google",
-            technologies=(technology,),
-            founders=(_FOUNDERS.get(technology, "unknown"),),
+            technologies=technologies,
+            founders=tuple(dict.fromkeys(founder(t) for t in technologies)),
             keys=keys,
             attestation_policy="customer" if bound else "unassigned",
             # Google's attestation verifier checks Confidential Space tokens.

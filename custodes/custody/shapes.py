@@ -102,7 +102,10 @@ class Switch:
         :data:`UNKNOWN_TECHNOLOGY` when the value is unknown, a secret whose
         plaintext the source did not have, or a typed value custodes does not know.
         """
-        value = resource.get(prefix + self.path)
+        return self.interpret(resource.get(prefix + self.path))
+
+    def interpret(self, value: Any) -> str | None:
+        """The technology a value read at this switch's path turns on (see :meth:`read`)."""
         if isinstance(value, Secret):
             value = value.reveal()
             if value is None:

@@ -1,7 +1,8 @@
 """GCP rules: Confidential VMs, their CMEK keys, and Confidential Space attestation.
 
 Facts: ``shared/reference/confidential-cloud-facts.md`` (GCP section), with the
-property names checked against pulumi-gcp 10 (see :mod:`custodes.custody.gcp`).
+property names checked against pulumi-gcp 10 (see :mod:`custodes.custody.gcp`). Every
+rule takes its types and paths from the table of shapes, ``custodes.custody.gcp.SHAPES``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any
 
 from custodes.catalog import gcp_confidential_supported, load
 from custodes.custody import gcp as facts
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY
 from custodes.model import UNKNOWN, Resource
-from custodes.rules.common import is_true, provider_custody, set_path
+from custodes.model.resource import lookup
+from custodes.rules.common import provider_custody, set_path
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
 
 _IMAGE_DIGEST_PIN = re.compile(
@@ -28,17 +31,30 @@ _DEBUG_IMAGE = "confidential-space-debug"
     title="Confidential VM disks are encrypted with a customer key",
     severity="critical",
     enforcement="mandatory",
-    types=facts.WORKLOAD_TYPES,
+    types=facts.VM_TYPES,
     rationale="""A Confidential VM keeps Google out of its memory, but a disk without a
         Cloud KMS key is encrypted with a Google-managed key: Google holds custody of
-        the data at rest.""",
+        the data at rest. The same holds wherever Confidential VMs are declared:
+        templates, instances from templates or machine images, Dataproc clusters,
+        Workbench instances, Workstations configurations.""",
     remediation="""Set bootDisk.kmsKeySelfLink (and every attached disk's key) to a Cloud
         KMS key with protection level HSM or EXTERNAL (custodes.gcp.ConfidentialInstance
-        does this).""",
+        does this); templates: disks[].diskEncryptionKey.kmsKeySelfLink; Dataproc:
+        clusterConfig.encryptionConfig.kmsKeyName; Workbench: diskEncryption CMEK with
+        kmsKey on gceSetup.bootDisk and gceSetup.dataDisks; Workstations:
+        encryptionKey.kmsKey.""",
 )
 def confidential_customer_key(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """Every disk of a confidential instance or template has a customer key."""
+    """Every disk of a confidential VM, wherever it is declared, has a customer key."""
+    workload = context.custody.workload(resource.urn)
+    if workload is not None and workload.technologies == (UNKNOWN_TECHNOLOGY,):
+        yield Unresolved("the confidential technology is unknown (an unknown value, or a "
+                         "confidentialInstanceType custodes does not know)")
     yield from provider_custody(resource, context)
+
+
+_RAW_TYPES = tuple(token for token, shape in facts.SHAPES.items()
+                   if any(slot.raw for slot in shape.disks))
 
 
 @rule(
@@ -46,42 +62,50 @@ def confidential_customer_key(resource: Resource, context: Context) -> Iterator[
     title="No raw disk encryption key passes through the stack's state",
     severity="critical",
     enforcement="mandatory",
-    types=(facts.INSTANCE, facts.DISK),
+    types=(*_RAW_TYPES, facts.DISK, facts.REGION_DISK),
     rationale="""A customer-supplied key given as diskEncryptionKeyRaw or
         diskEncryptionKeyRsa is stored in the Pulumi state: whoever reads the state
         can decrypt the confidential workload's disks.""",
     remediation="Use a Cloud KMS key (kmsKeySelfLink) instead of a raw or RSA-wrapped key.",
 )
 def raw_disk_key(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """A confidential instance, or a disk one uses, carries no raw key."""
-    if resource.type == facts.INSTANCE:
-        if facts.confidential_technology(resource) is None:
+    """A confidential VM, or a disk one uses, carries no raw key."""
+    shape = facts.SHAPES.get(resource.type)
+    if shape is not None:
+        if context.custody.workload(resource.urn) is None:
             return
-        disks = [("bootDisk", resource.get("bootDisk")), *resource.values("attachedDisks[]")]
-        for path, disk in disks:
-            if isinstance(disk, Mapping):
-                for field in ("diskEncryptionKeyRaw", "diskEncryptionKeyRsa"):
-                    if disk.get(field) not in (None, ""):
-                        yield Violation(f"{path}.{field} puts the disk key in the stack's state")
+        for slot in shape.disks:
+            for path, disk in resource.values(slot.path):
+                if isinstance(disk, Mapping):
+                    for field in slot.raw:
+                        if lookup(disk, field) not in (None, ""):
+                            yield Violation(f"{path}.{field} puts the disk key in the "
+                                            "stack's state")
         return
-    if not _used_by_confidential_instance(resource, context):
+    if not _used_by_confidential_workload(resource, context):
         return
     for field in ("rawKey", "rsaEncryptedKey"):
         if resource.get(f"diskEncryptionKey.{field}") not in (None, ""):
             yield Violation(f"diskEncryptionKey.{field} puts the disk key in the stack's state")
 
 
-def _used_by_confidential_instance(disk: Resource, context: Context) -> bool:
+def _used_by_confidential_workload(disk: Resource, context: Context) -> bool:
     for workload in context.custody:
-        if workload.resource.type != facts.INSTANCE:
+        shape = facts.SHAPES.get(workload.resource.type)
+        if shape is None:
             continue
-        instance = workload.resource
-        sources = [("bootDisk.source", instance.get("bootDisk.source"))]
-        sources += [(f"{path}.source", d.get("source")) for path, d in
-                    instance.values("attachedDisks[]") if isinstance(d, Mapping)]
-        for path, value in sources:
-            if disk in context.graph.reference(instance, path, value, (facts.DISK,)).candidates:
-                return True
+        owner = workload.resource
+        for slot in shape.disks:
+            if slot.source is None:
+                continue
+            for path, value in owner.values(slot.path):
+                if not isinstance(value, Mapping):
+                    continue
+                source = lookup(value, slot.source)
+                reference = context.graph.reference(owner, f"{path}.{slot.source}", source,
+                                                    (facts.DISK, facts.REGION_DISK))
+                if disk in reference.candidates:
+                    return True
     return False
 
 
@@ -154,7 +178,7 @@ def confidential_space_pin(resource: Resource, context: Context) -> Iterator[Out
     title="Confidential Space workloads run the production image",
     severity="high",
     enforcement="mandatory",
-    types=facts.WORKLOAD_TYPES,
+    types=facts.VM_TYPES,
     scope="resource",
     rationale="""The confidential-space-debug image lets an operator into the VM; a
         workload on it cannot keep secrets from whoever runs the platform.""",
@@ -171,11 +195,21 @@ def confidential_space_debug_image(resource: Resource, context: Context) -> Iter
             yield Violation(f"boots the debug image {image}")
 
 
-def _technology_needs_terminate(resource: Resource) -> str | None:
-    technology = facts.confidential_technology(resource)
-    if technology in (None, "unknown"):
+def _technology(resource: Resource, context: Context) -> str | None:
+    """The one known technology of a confidential workload; ``unknown`` or ``None``."""
+    workload = context.custody.workload(resource.urn)
+    if workload is None:
         return None
-    platform = resource.get("minCpuPlatform")
+    known = [t for t in workload.technologies if t != UNKNOWN_TECHNOLOGY]
+    return known[0] if known else UNKNOWN_TECHNOLOGY
+
+
+def _technology_needs_terminate(resource: Resource, context: Context) -> str | None:
+    technology = _technology(resource, context)
+    if technology in (None, UNKNOWN_TECHNOLOGY):
+        return None
+    shape = facts.SHAPES[resource.type]
+    platform = facts.setting(context.graph, resource, shape.min_cpu_platform or "")
     if technology == "sev" and platform in load()["gcp"]["sev_migrate_cpu_platforms"]:
         return None
     return technology
@@ -185,12 +219,17 @@ def _remediate_terminate(props: Mapping[str, Any]) -> dict[str, Any] | None:
     return set_path(dict(props), "scheduling.onHostMaintenance", "TERMINATE")
 
 
+_MAINTENANCE_TYPES = tuple(token for token, shape in facts.SHAPES.items()
+                           if shape.maintenance is not None)
+_MACHINE_TYPES = tuple(token for token, shape in facts.SHAPES.items() if shape.machine_types)
+
+
 @rule(
     id="gcp-compute-confidential-require-terminate-maintenance",
     title="Confidential VMs stop, not live-migrate, on host maintenance",
     severity="high",
     enforcement="mandatory",
-    types=facts.WORKLOAD_TYPES,
+    types=_MAINTENANCE_TYPES,
     scope="resource",
     remediate=_remediate_terminate,
     rationale="""SEV-SNP and TDX VMs (and SEV VMs below AMD Milan) cannot live-migrate:
@@ -200,14 +239,15 @@ def _remediate_terminate(props: Mapping[str, Any]) -> dict[str, Any] | None:
 )
 def terminate_maintenance(resource: Resource, context: Context) -> Iterator[Outcome]:
     """``scheduling.onHostMaintenance`` is ``TERMINATE`` where live migration is impossible."""
-    technology = _technology_needs_terminate(resource)
+    technology = _technology_needs_terminate(resource, context)
     if technology is None:
         return
-    value = resource.get("scheduling.onHostMaintenance")
+    path = facts.SHAPES[resource.type].maintenance or ""
+    value = facts.setting(context.graph, resource, path)
     if value is UNKNOWN:
         yield Unresolved("onHostMaintenance is unknown")
     elif value != "TERMINATE":
-        yield Violation(f"{technology.upper()} needs onHostMaintenance TERMINATE, not "
+        yield Violation(f"{technology.upper()} needs {path} TERMINATE, not "
                         f"{value or 'MIGRATE (the default)'}")
 
 
@@ -216,29 +256,33 @@ def terminate_maintenance(resource: Resource, context: Context) -> Iterator[Outc
     title="Confidential VMs use a machine type and CPU platform that offer the technology",
     severity="high",
     enforcement="mandatory",
-    types=facts.WORKLOAD_TYPES,
+    types=_MACHINE_TYPES,
     scope="resource",
-    rationale="""SEV runs on N2D, C2D, C3D and C4D; SEV-SNP on N2D with AMD Milan; TDX on
-        C3 (and a3-highgpu-1g). Elsewhere the instance is not created, or not
+    rationale="""Each confidential technology runs on a few machine series only (the
+        catalogue: SEV on N2D, C2D, C3D, C4D; SEV-SNP on N2D with AMD Milan; TDX on C3
+        and a3-highgpu-1g). Elsewhere the instance is not created, or not
         confidential.""",
     remediation="Pick a machine series that offers the technology and, for SEV-SNP, set "
                 "minCpuPlatform to AMD Milan.",
 )
 def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """The machine type offers the requested confidential technology."""
-    technology = facts.confidential_technology(resource)
+    """Every machine type of the workload offers the requested confidential technology."""
+    technology = _technology(resource, context)
     if technology is None:
         return
-    if technology == "unknown":
-        yield Unresolved("the confidential instance type is unknown")
+    if technology == UNKNOWN_TECHNOLOGY:
+        yield Unresolved("the confidential instance type is unknown, or one custodes does "
+                         "not know")
         return
-    machine = resource.get("machineType")
-    if machine is UNKNOWN:
-        yield Unresolved("the machine type is unknown")
-    elif isinstance(machine, str) and not gcp_confidential_supported(machine, technology):
-        yield Violation(f"{machine} does not offer {technology.upper()}")
-    if technology == "sev-snp":
-        platform = resource.get("minCpuPlatform")
+    shape = facts.SHAPES[resource.type]
+    for path in shape.machine_types:
+        machine = facts.setting(context.graph, resource, path)
+        if machine is UNKNOWN:
+            yield Unresolved(f"{path} is unknown")
+        elif isinstance(machine, str) and not gcp_confidential_supported(machine, technology):
+            yield Violation(f"{machine} does not offer {technology.upper()}")
+    if technology == "sev-snp" and shape.min_cpu_platform is not None:
+        platform = facts.setting(context.graph, resource, shape.min_cpu_platform)
         wanted = load()["gcp"]["sev_snp_min_cpu_platform"]
         if platform is not UNKNOWN and platform != wanted:
             yield Violation(f"SEV-SNP needs minCpuPlatform {wanted!r}, not {platform!r}")
@@ -250,7 +294,7 @@ def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]
     severity="high",
     enforcement="advisory",
     strict="mandatory",
-    types=(facts.CLUSTER, facts.NODE_POOL),
+    types=facts.GKE_TYPES,
     rationale="""Confidential GKE nodes isolate memory, but their boot disks are
         Google-keyed unless nodeConfig.bootDiskKmsKey names a customer key: PaaS enclave
         secrets managed by the provider. A cluster with confidential nodes makes every
@@ -258,31 +302,10 @@ def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]
     remediation="Set nodeConfig.bootDiskKmsKey to a Cloud KMS key (HSM or EXTERNAL).",
 )
 def gke_confidential_nodes(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """Confidential nodes (the pool's own, or its cluster's) declare ``nodeConfig.bootDiskKmsKey``."""
-    enabled = resource.get("confidentialNodes.enabled")
-    if enabled is None:
-        enabled = resource.get("nodeConfig.confidentialNodes.enabled")
-    if enabled is None and resource.type == facts.NODE_POOL:
-        cluster = _node_pool_cluster(resource, context)
-        if cluster is not None:
-            enabled = cluster.get("confidentialNodes.enabled")
-    if enabled is UNKNOWN:
+    """Confidential nodes (the pool's own, or its cluster's) boot from customer-keyed disks."""
+    workload = context.custody.workload(resource.urn)
+    if workload is None:
+        return
+    if workload.technologies == (UNKNOWN_TECHNOLOGY,):
         yield Unresolved("whether the nodes are confidential is unknown")
-        return
-    if not is_true(enabled):
-        return
-    key = resource.get("nodeConfig.bootDiskKmsKey")
-    if key in (None, ""):
-        yield Violation("confidential nodes with Google-keyed boot disks")
-
-
-def _node_pool_cluster(pool: Resource, context: Context) -> Resource | None:
-    """The cluster of a node pool, named by id, self link or name."""
-    value = pool.get("cluster")
-    reference = context.graph.reference(pool, "cluster", value, (facts.CLUSTER,))
-    if reference.target is not None or not isinstance(value, str):
-        return reference.target
-    name = value.rstrip("/").rsplit("/", 1)[-1]
-    found = [cluster for cluster in context.graph.of_type(facts.CLUSTER)
-             if name in (cluster.get("name"), cluster.output("name"))]
-    return found[0] if len(found) == 1 else None
+    yield from provider_custody(resource, context)

@@ -34,7 +34,7 @@ from custodes.sources.live import (
 )
 
 CLOUD = "gcp"
-REGION_DISK = "gcp:compute/regionDisk:RegionDisk"
+REGION_DISK = facts.REGION_DISK
 READ_TYPES = (facts.INSTANCE, facts.DISK, REGION_DISK, facts.CRYPTO_KEY)
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 _PATH = re.compile(r"projects/[^/]+/(?:zones|regions|global)/.*$|projects/[^/]+/locations/.*$")
