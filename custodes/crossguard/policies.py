@@ -298,7 +298,7 @@ def pack_rules() -> dict[str, Rule]:
     Audit rules judge the ``custodes:audit:*`` nodes that only ``custodes audit``
     adds to a graph; no deployment contains one.
     """
-    from custodes.sources.live import AUDIT_TYPES
+    from custodes.model.audit import AUDIT_TYPES
 
     return {rule_id: rule for rule_id, rule in catalogue().items()
             if not rule.types or not set(rule.types) <= set(AUDIT_TYPES)}

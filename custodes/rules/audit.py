@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from custodes.model import Resource
+from custodes.model.audit import DRIFT, READ_GAP
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
-from custodes.sources.live import DRIFT, READ_GAP
 
 
 @rule(

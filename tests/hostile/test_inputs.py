@@ -20,9 +20,9 @@ import pytest
 from custodes.config import build_settings
 from custodes.engine import evaluate
 from custodes.model import Graph, Resource
+from custodes.model.audit import AUDIT_TYPES
 from custodes.rules import catalogue
 from custodes.sources.documents import graph_from_document, state_resources
-from custodes.sources.live import AUDIT_TYPES
 from custodes.sources.pulumi_json import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 from tests.corpus.generate import cases
 from tests.hostile.harness import (

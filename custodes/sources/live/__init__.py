@@ -35,11 +35,9 @@ from typing import Any, Protocol, cast
 
 from custodes.errors import CustodesError
 from custodes.model import Graph, Resource
+from custodes.model.audit import READ_GAP
 
 CLOUDS = ("aws", "azure", "gcp")
-READ_GAP = "custodes:audit:ReadGap"
-DRIFT = "custodes:audit:Drift"
-AUDIT_TYPES = (READ_GAP, DRIFT)
 LIVE_URN_PREFIX = "urn:pulumi:live::"
 DEFAULT_MAX_ATTEMPTS = 5
 

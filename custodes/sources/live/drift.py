@@ -26,7 +26,8 @@ from custodes.custody import aws as aws_facts
 from custodes.custody import azure as azure_facts
 from custodes.custody import gcp as gcp_facts
 from custodes.model import UNKNOWN, Graph, Resource, Secret, normalise_identifier
-from custodes.sources.live import DRIFT, live_urn, short_hash
+from custodes.model.audit import DRIFT
+from custodes.sources.live import live_urn, short_hash
 
 # Properties that decide the custody of key-bearing resources, compared when declared.
 CUSTODY_PROPERTIES: dict[str, tuple[str, ...]] = {
