@@ -7,9 +7,10 @@ the same report, byte for byte, in every format.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import custodes
 from custodes.config import Settings
@@ -26,8 +27,29 @@ from custodes.rules.registry import (
     catalogue,
 )
 
-if TYPE_CHECKING:
-    from custodes.waivers import Waiver
+
+class Acceptance(Protocol):
+    """What a report shows of the accepted risk that covers a finding.
+
+    Waivers are applied after the engine (:mod:`custodes.waivers`, whose
+    ``Waiver`` is one); the engine only carries them on its findings.
+    """
+
+    @property
+    def reason(self) -> str:
+        """Why the risk was accepted."""
+
+    @property
+    def owner(self) -> str:
+        """Who accepted it (empty for a waiver in the program's own comment)."""
+
+    @property
+    def expires(self) -> datetime.date:
+        """The last day it holds."""
+
+    @property
+    def source(self) -> SourcePosition:
+        """Where it is written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +69,7 @@ class Finding:
     waived: bool = False
     waiver_reason: str | None = None
     source_position: SourcePosition | None = None
-    waiver: Waiver | None = None  # the waiver that covers this finding (custodes.waivers)
+    waiver: Acceptance | None = None  # the waiver that covers this finding (custodes.waivers)
 
     @property
     def sort_key(self) -> tuple[str, str, str]:

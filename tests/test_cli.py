@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -101,7 +103,7 @@ def test_a_config_file_changes_enforcement_and_output_goes_to_a_file(tmp_path: P
     ("args", "message"),
     [
         ((), "a command is required"),
-        (("check",), "the following arguments are required: PATH"),
+        (("check",), ".: a directory without Pulumi.yaml"),  # no PATH: the current directory
         (("check", "no-such-file.json"), "no-such-file.json: no such file or directory"),
         (("check", "tests/fixtures/export-azure-cvm.json", "--format", "pdf"),
          "invalid choice: 'pdf'"),
@@ -141,3 +143,106 @@ def test_the_committed_rule_catalogue_page_is_up_to_date() -> None:
     result = run_cli("rules", "--format", "markdown")
     page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
     assert result.stdout.decode() == page, "regenerate: custodes rules --format markdown"
+
+
+def test_check_without_a_path_judges_the_current_directory() -> None:
+    result = run_cli("check", "--format", "json", cwd=EXAMPLES / "aws-snp-noncompliant")
+    assert result.returncode == 1, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert ("aws-ec2-confidential-require-customer-key", "payments") in mandatory(report)
+
+
+def test_check_help_states_the_exit_codes_and_the_profiles_in_two_lines() -> None:
+    result = run_cli("check", "--help")
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0
+    codes = [line for line in lines if line.startswith("exit codes:")]
+    profiles = [line for line in lines if line.startswith("profiles:")]
+    assert len(codes) == 1 and len(profiles) == 1
+    assert "0 no unwaived finding" in codes[0] and "1 at least one" in codes[0] \
+        and "2 a usage or input error" in codes[0]
+    assert "default (" in profiles[0] and "strict (" in profiles[0]
+    assert lines.index(profiles[0]) == lines.index(codes[0]) + 1
+
+
+def test_rules_has_a_header_and_says_what_the_enforcement_levels_mean() -> None:
+    result = run_cli("rules")
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0
+    legend = " ".join(lines[:lines.index("")])
+    assert "mandatory finding fails the run" in legend and "advisory one is reported" in legend
+    assert "default and the strict profile" in legend
+    header = lines[lines.index("") + 1]
+    assert header.split("\t") == ["id", "severity", "default/strict", "title"]
+    rows = [line.split("\t") for line in lines[lines.index(header) + 1:]]
+    assert all(len(row) == 4 for row in rows)
+    ids = [row[0] for row in rows]
+    assert "aws-ec2-confidential-require-customer-key" in ids
+    assert "custodes-waiver-disallow-expired" in ids  # every rule a report can name
+
+
+def test_rules_id_prints_one_rule_in_full() -> None:
+    result = run_cli("rules", "custodes-workload-require-minimum-custody")
+    output = result.stdout.decode()
+    assert result.returncode == 0
+    assert output.startswith("custodes-workload-require-minimum-custody: ")
+    assert "advisory (default profile), mandatory (strict)" in output
+    assert "\nWhy: A customer key in the provider's multi-tenant KMS" in output
+    assert "\nFix: Create the key in a CloudHSM" in output
+    assert "  minimumCustody (default 'customer-hsm')" in output
+    assert "More: docs/rules.md#custodes-workload-require-minimum-custody" in output
+    other = run_cli("rules", "aws-ec2-confidential-require-customer-key")
+    assert "aws-ec2-confidential-require-customer-key" in other.stdout.decode()
+    assert "minimumCustody" not in other.stdout.decode()
+
+
+def test_rules_with_an_unknown_id_is_one_line_and_exit_2() -> None:
+    result = run_cli("rules", "aws-no-such-rule")
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr.decode() == ("custodes: error: no rule 'aws-no-such-rule' "
+                                      "(`custodes rules` lists them)\n")
+
+
+def test_every_rule_a_report_links_to_has_its_section_in_the_docs() -> None:
+    from custodes.commands.rules import all_rules
+    from custodes.waivers import WAIVER_RULES
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
+    headings = set(re.findall(r"^## (\S+)$", page, re.M))
+    assert set(all_rules()) <= headings
+    assert set(WAIVER_RULES) <= headings
+
+
+def test_without_the_pulumi_sdk_running_a_program_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from custodes.errors import InputError
+    from custodes.sources import program
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *rest: None if name == "pulumi" else find_spec(name, *rest))
+    with pytest.raises(InputError) as raised:
+        program.export_program(EXAMPLES / "aws-snp-noncompliant")
+    message = str(raised.value)
+    assert "needs the Pulumi SDK" in message
+    assert "pip install 'custodes[aws]' (or custodes[azure], custodes[gcp], custodes[oci], " \
+        "custodes[all])" in message
+    assert "ModuleNotFoundError" not in message
+
+
+def test_a_program_missing_a_provider_sdk_is_told_which_extra_installs_it(
+        tmp_project: Any) -> None:
+    project = tmp_project("import pulumi\nimport pulumi_no_such_sdk\n")
+    result = run_cli("check", str(project))
+    assert result.returncode == 2
+    assert "No module named 'pulumi_no_such_sdk'" in result.stderr.decode()
+    from custodes.sources.program import missing_sdk_hint
+
+    assert missing_sdk_hint("ModuleNotFoundError: No module named 'pulumi_gcp'") == \
+        " (install it with: pip install 'custodes[gcp]', or custodes[all])"
+    assert missing_sdk_hint("ModuleNotFoundError: No module named 'pulumi_azure_native.x'") \
+        == " (install it with: pip install 'custodes[azure]', or custodes[all])"
+    assert "custodes[aws]" in missing_sdk_hint("No module named 'pulumi'")
+    assert missing_sdk_hint("ModuleNotFoundError: No module named 'requests'") == ""

@@ -19,10 +19,18 @@ from custodes.errors import UsageError
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
+    from pathlib import Path
 
     from custodes.config import Settings
     from custodes.engine import Report
+    from custodes.model import Graph
     from custodes.sources import LoadOptions
+    from custodes.waivers import Waiver
+
+
+EPILOG = """\
+exit codes: 0 no unwaived finding at or above --fail-on; 1 at least one; 2 a usage or input error
+profiles: default (unresolved findings advisory); strict (every advisory rule and unresolved finding mandatory)"""
 
 
 def add_parser(commands: Any) -> None:
@@ -33,8 +41,11 @@ def add_parser(commands: Any) -> None:
         description="Judge Pulumi project directories (run offline), `pulumi preview --json` "
                     "files, `pulumi stack export` files, directories of such files, or - for "
                     "standard input; several inputs are judged in parallel and reported as one.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="what to judge (default: the current directory)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="judge up to N inputs at once (default: the number of cores)")
     add_output_arguments(parser)
@@ -50,6 +61,11 @@ def add_parser(commands: Any) -> None:
                              "nitroEnclaves, nitroTpm, confidentialSpaceImageDigests")
     parser.add_argument("--max-input-mb", type=int, default=512, metavar="MIB",
                         help="refuse JSON inputs larger than this (default 512)")
+    parser.add_argument("--baseline-out", metavar="FILE",
+                        help="write a waivers file with one waiver per current finding (owner "
+                             "and reason TODO), and judge the run with it")
+    parser.add_argument("--baseline-days", type=int, default=90, metavar="N",
+                        help="the baseline's waivers expire N days from today (default 90)")
     parser.set_defaults(handler=run)
 
 
@@ -68,6 +84,8 @@ def run(arguments: argparse.Namespace) -> int:
         raise UsageError("--timeout and --max-input-mb must be positive")
     if arguments.jobs is not None and arguments.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if arguments.baseline_days < 1:
+        raise UsageError("--baseline-days must be at least 1")
     if arguments.paths.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
     paths = expand(arguments.paths)
@@ -79,9 +97,9 @@ def run(arguments: argparse.Namespace) -> int:
     waivers = read_waivers(arguments)
     with collector_paused():
         if len(paths) > 1:
-            report = judge_all(paths, settings, options, arguments.project_dir,
-                               arguments.jobs or default_jobs())
-            return emit(report, arguments, waivers)
+            report, inline = judge_all(paths, settings, options, arguments.project_dir,
+                                       arguments.jobs or default_jobs())
+            return _emit(report, arguments, (*waivers, *inline))
         path = paths[0]
         is_project = path != "-" and Path(path).is_dir()
         with progress() as stages:
@@ -92,7 +110,53 @@ def run(arguments: argparse.Namespace) -> int:
         # Sources record positions relative to the project; reports name them from the
         # repository.
         project_dir = Path(path) if is_project else Path(arguments.project_dir or ".")
-        return emit(relocated(report, project_dir), arguments, waivers)
+        report, inline = with_inline_waivers(relocated(report, project_dir), graph, project_dir)
+        return _emit(report, arguments, (*waivers, *inline))
+
+
+def _emit(report: Report, arguments: argparse.Namespace, waivers: tuple[Waiver, ...]) -> int:
+    """Write the report (and first the baseline ``--baseline-out`` asks for); the exit code."""
+    if arguments.baseline_out:
+        waivers = write_baseline(report, waivers, arguments.baseline_out,
+                                 arguments.baseline_days)
+    return emit(report, arguments, waivers)
+
+
+def write_baseline(report: Report, waivers: tuple[Waiver, ...], file: str,
+                   days: int) -> tuple[Waiver, ...]:
+    """Write ``file``: one waiver per finding (see :func:`custodes.waivers.baseline`).
+
+    Returns the waivers to judge the run with from now on: the program's own
+    comments and the baseline, as read back from the file written.
+    """
+    import sys
+    from pathlib import Path
+
+    from custodes.commands.output import write
+    from custodes.positions import display_path
+    from custodes.waivers import apply_waivers, baseline, parse_waivers
+
+    text = baseline(apply_waivers(report, waivers), days)
+    write(text, file)
+    written = parse_waivers(text, display_path(Path(file)))
+    print(f"custodes: wrote {len(written)} waiver{'' if len(written) == 1 else 's'} to "
+          f"{file}; fill in each TODO owner and reason", file=sys.stderr)
+    return (*(waiver for waiver in waivers if waiver.inline), *written)
+
+
+def with_inline_waivers(report: Report, graph: Graph,
+                        project_dir: Path) -> tuple[Report, tuple[Waiver, ...]]:
+    """``report`` with a finding per unreadable waiver comment; the program's waiver comments.
+
+    ``report``'s positions are already relative to the repository; the graph's
+    are relative to ``project_dir``, where the program files are read.
+    """
+    from custodes.waivers import inline_waivers
+
+    found = inline_waivers(graph, project_dir)
+    if found.findings:
+        report = report.with_findings((*report.findings, *found.findings))
+    return report, found.waivers
 
 
 @contextmanager
@@ -120,8 +184,9 @@ def default_jobs() -> int:
 
 
 def judge(path: str, settings: Settings, options: LoadOptions,
-          project_dir: str | None = None) -> Report:
-    """The report of one input, its source positions relative to the repository.
+          project_dir: str | None = None) -> tuple[Report, tuple[Waiver, ...]]:
+    """The report of one input, its source positions relative to the repository; its waiver
+    comments.
 
     ``project_dir`` is where a preview or export came from (``--project-dir``).
     """
@@ -132,38 +197,40 @@ def judge(path: str, settings: Settings, options: LoadOptions,
     from custodes.sources import load
 
     is_project = path != "-" and Path(path).is_dir()
+    directory = Path(path) if is_project else Path(project_dir or ".")
     with collector_paused():
-        report = evaluate(load(path, options), settings)
-        return relocated(report, Path(path) if is_project else Path(project_dir or "."))
+        graph = load(path, options)
+        report = evaluate(graph, settings)
+        return with_inline_waivers(relocated(report, directory), graph, directory)
 
 
 def judge_all(paths: list[str], settings: Settings, options: LoadOptions,
-              project_dir: str | None, jobs: int) -> Report:
+              project_dir: str | None, jobs: int) -> tuple[Report, tuple[Waiver, ...]]:
     """The combined report of several inputs, judged by up to ``jobs`` processes.
 
     Each input is loaded and judged in a process of its own; the reports are
     combined in input order, so the result does not depend on ``jobs``. The
     first input (in order) that fails is the error reported. Standard input
-    is read here, in this process.
+    is read here, in this process. Returned with the waiver comments of all
+    the programs.
     """
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from custodes.engine import combine
     from custodes.progress import progress
 
     files = [path for path in paths if path != "-"]
     workers = min(jobs, len(files))
-    reports: list[Report] = []
+    reports: list[tuple[Report, tuple[Waiver, ...]]] = []
     if workers <= 1:
         with progress() as stages:
             stages.stage(f"judging {len(paths)} inputs", total=len(paths))
             for path in paths:
                 reports.append(judge(path, settings, options, project_dir))
                 stages.advance()
-        return combine(reports)
+        return _combined(reports)
     # Every worker starts at the first submit, before a progress bar has a thread.
     with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
-        futures: dict[str, Future[Report]] = {
+        futures: dict[str, Future[tuple[Report, tuple[Waiver, ...]]]] = {
             path: pool.submit(judge, path, settings, options, project_dir) for path in files
         }
         try:
@@ -177,7 +244,15 @@ def judge_all(paths: list[str], settings: Settings, options: LoadOptions,
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return combine(reports)
+    return _combined(reports)
+
+
+def _combined(judged: list[tuple[Report, tuple[Waiver, ...]]]
+              ) -> tuple[Report, tuple[Waiver, ...]]:
+    from custodes.engine import combine
+
+    waivers = dict.fromkeys(waiver for _, inline in judged for waiver in inline)
+    return combine(report for report, _ in judged), tuple(waivers)
 
 
 def _pool_context() -> BaseContext:

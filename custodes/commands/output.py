@@ -58,6 +58,17 @@ def write(text: str, output: str | None) -> None:
         raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
 
 
+def text_width(on_terminal: bool) -> int | None:
+    """The width to wrap the text report at: ``COLUMNS``, else the terminal's, else none.
+
+    Piped to a file or a CI log, lines are never cut unless ``COLUMNS`` asks.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return os.get_terminal_size().columns if on_terminal else None
+
+
 def emit(report: Report, arguments: argparse.Namespace,
          waivers: Sequence[Waiver] | None = None) -> int:
     """Apply the waivers, render and write ``report`` as the arguments ask; the exit code.
@@ -71,8 +82,9 @@ def emit(report: Report, arguments: argparse.Namespace,
 
     waivers = read_waivers(arguments) if waivers is None else waivers
     report = replace(apply_waivers(report, waivers), fail_on=arguments.fail_on)
-    if arguments.format == "text" and arguments.output is None and sys.stdout.isatty():
-        text = render_text(report, color=True, width=os.get_terminal_size().columns)
+    if arguments.format == "text":
+        on_terminal = arguments.output is None and sys.stdout.isatty()
+        text = render_text(report, color=on_terminal, width=text_width(on_terminal))
     else:
         text = render(report, arguments.format)
     write(text, arguments.output)

@@ -1,20 +1,35 @@
-"""``--format text``: the verdict, the findings by resource, the custody picture and the matrix."""
+"""``--format text``: the verdict, the findings by resource, the custody picture and the matrix.
+
+The default format, and what CI logs show. The verdict is the first line and
+the last, so neither ``head -1`` nor the end of a long log loses it. Each
+finding says how to fix it and where to read more (``custodes rules <id>``,
+``docs/rules.md#<id>``). Lines are wrapped only at a width the caller gives
+(a terminal's, or ``COLUMNS``); never otherwise, and no line ends in spaces.
+Property paths are shown as the user wrote them when the program's language
+is known (:func:`as_written`); JSON and SARIF keep Pulumi's names.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from custodes.custody.responsibility import DUTIES, HOLDERS
-from custodes.engine import Report
+from custodes.engine import Finding, Report
+from custodes.model import SourcePosition
 
 _ENFORCEMENT_STYLE = {"mandatory": "bold red", "advisory": "yellow", "disabled": "dim"}
 # C0 and C1 control characters but newline: a resource name or message from the input
 # must not move the cursor, recolour or clear the reader's terminal.
 _CONTROLS = {code: "\ufffd" for code in (*range(0x00, 0x20), *range(0x7f, 0xa0)) if code != 0x0a}
+# Where the rule catalogue is published in the repository (``custodes rules --format markdown``).
+RULES_PAGE = "docs/rules.md"
+# Wide enough that nothing is ever wrapped when no width is given.
+_UNWRAPPED = 1_000_000
 
 
 def _clean(text: str) -> str:
@@ -25,16 +40,93 @@ def _clean(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def verdict(report: Report) -> str:
-    """The one-line verdict: PASS or FAIL with the counts."""
-    summary = report.summary
+    """The one-line verdict: PASS or FAIL with the counts.
+
+    Unresolved findings are counted inside the enforcement they carry
+    ("5 advisory, of which 3 unresolved"); waived findings apart.
+    """
+    unwaived = [finding for finding in report.findings if not finding.waived]
+    parts = []
+    for level in ("mandatory", "advisory"):
+        count = sum(1 for finding in unwaived if finding.enforcement == level)
+        unresolved = sum(1 for finding in unwaived
+                         if finding.enforcement == level and finding.unresolved)
+        parts.append(f"{count} {level}" + (f", of which {unresolved} unresolved"
+                                           if unresolved else ""))
+    parts.append(f"{report.summary['waived']} waived")
     word = "PASS" if report.passed else "FAIL"
-    return (
-        f"{word}: {summary['mandatory']} mandatory, {summary['advisory']} advisory, "
-        f"{summary['waived']} waived, {summary['unresolved']} unresolved — "
-        f"{summary['resources']} resources, {len(report.custody.workloads)} confidential "
-        f"workloads (profile {report.profile})"
-    )
+    return (f"{word}: {'; '.join(parts)} — {_plural(report.resources, 'resource')}, "
+            f"{_plural(len(report.custody.workloads), 'confidential workload')} "
+            f"(profile {report.profile})")
+
+
+def _snake(name: str) -> str:
+    """A Pulumi (camelCase) property name as the Python SDK spells it."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+_PATH = re.compile(r"[A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*")
+_CAMEL = re.compile(r"\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b")
+_PREFIX = "unresolved: "
+
+
+def _python_path(path: str) -> str:
+    return _CAMEL.sub(lambda match: _snake(match.group(0)), path)
+
+
+def language(position: SourcePosition | None) -> str | None:
+    """The language of the program a position is in, when custodes knows it (``python``)."""
+    if position is not None and position.file.endswith(".py"):
+        return "python"
+    return None
+
+
+def as_written(message: str, language_name: str | None) -> str:
+    """``message`` with its property path as the program spells it.
+
+    A message names the property it judges first (``rootBlockDevice.kmsKeyId:
+    …``, Pulumi's camelCase). For a Python program the path, and the same
+    names later in the message, are shown in snake_case
+    (``root_block_device.kms_key_id``); anything else in the message (resource
+    names, values) is left alone. Other languages: unchanged.
+    """
+    if language_name != "python":
+        return message
+    prefix = _PREFIX if message.startswith(_PREFIX) else ""
+    rest = message[len(prefix):]
+    match = _PATH.match(rest)
+    if match is None or not rest[match.end():].startswith(": "):
+        return message
+    path = match.group(0)
+    names = set(_CAMEL.findall(path))
+    if not names:
+        return message
+    tail = _CAMEL.sub(lambda m: _snake(m.group(0)) if m.group(0) in names else m.group(0),
+                      rest[match.end():])
+    return f"{prefix}{_python_path(path)}{tail}"
+
+
+def _groups(findings: tuple[Finding, ...]) -> list[list[Finding]]:
+    """Consecutive findings of one rule, enforcement and waived state."""
+    groups: list[list[Finding]] = []
+    for finding in findings:
+        last = groups[-1][0] if groups else None
+        if last is not None and (last.rule_id, last.enforcement, last.waived) == (
+                finding.rule_id, finding.enforcement, finding.waived):
+            groups[-1].append(finding)
+        else:
+            groups.append([finding])
+    return groups
+
+
+def read_more(rule_id: str) -> str:
+    """Where a rule's rationale, remediation and settings are."""
+    return f"`custodes rules {rule_id}` or {RULES_PAGE}#{rule_id}"
 
 
 # Findings and workloads are listed line by line rather than as tables: a report of
@@ -47,22 +139,30 @@ def _findings(report: Report) -> Text:
     text.append("Findings\n", style="bold")
     for _, findings in report.by_resource:
         first = findings[0]
+        spoken = language(first.source_position)
         text.append(_clean(first.name))
         text.append(_clean(f"  {first.type}"), style="dim")
         if first.source_position:
             text.append(_clean(f"  {first.source_position}"), style="cyan")
         text.append("\n")
-        for finding in findings:
+        for group in _groups(findings):
+            finding = group[0]
             enforcement = "waived" if finding.waived else finding.enforcement
             text.append(f"  {enforcement:<9} ", style=_ENFORCEMENT_STYLE.get(enforcement, ""))
             text.append(f"{finding.severity:<8} {finding.rule_id}\n")
-            text.append("    ")
-            text.append(_clean(finding.message))
-            text.append("\n")
-            if finding.waived and finding.waiver_reason:
-                text.append("    waived: ", style="dim")
-                text.append(_clean(finding.waiver_reason))
+            for each in group:
+                text.append("    ")
+                text.append(_clean(as_written(each.message, spoken)))
                 text.append("\n")
+                if each.waived and each.waiver_reason:
+                    text.append("    waived: ", style="dim")
+                    text.append(_clean(each.waiver_reason))
+                    text.append("\n")
+            if not finding.waived:
+                text.append("    fix: ", style="bold")
+                text.append(_clean(finding.remediation))
+                text.append("\n")
+                text.append(f"    more: {read_more(finding.rule_id)}\n", style="dim")
     return text
 
 
@@ -73,6 +173,7 @@ def _workloads(report: Report) -> Text:
     text = Text()
     text.append("Confidential workloads and key custody\n", style="bold")
     for workload in report.custody:
+        spoken = language(workload.resource.source_position)
         text.append(_clean(workload.resource.name))
         text.append(_clean(f"  {workload.resource.type}  {'/'.join(workload.technologies)}, "
                            f"founder {'/'.join(workload.founders)}, attestation policy "
@@ -83,7 +184,7 @@ def _workloads(report: Report) -> Text:
             text.append("  no key found: custody unresolved\n")
         for key in workload.keys:
             text.append(f"  {key.label:<18} attested release {_BOUND[key.attestation_bound]:<8} ")
-            text.append(_clean(key.path))
+            text.append(_clean(_python_path(key.path) if spoken == "python" else key.path))
             text.append("\n")
     return text
 
@@ -99,21 +200,31 @@ def _matrix_table(report: Report) -> Table:
     return table
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
-    """The report as text; plain (no colour codes) unless ``color``."""
+def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
+    """The report as text; plain (no colour codes) unless ``color``.
+
+    ``width``: wrap lines at this many columns (a terminal's width); ``None``
+    never wraps. The verdict, first and last, is one line whatever the width.
+    No line ends in spaces.
+    """
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width,
+        width=width or _UNWRAPPED,
         color_system="standard" if color else None,
         force_terminal=color,
         highlight=False,
         emoji=False,
         no_color=not color,
     )
-    console.print(Text(verdict(report), style="bold green" if report.passed else "bold red"))
-    console.print(_findings(report) if report.findings else Text("No findings."))
+    soft = width is None
+    heading = Text(verdict(report), style="bold green" if report.passed else "bold red")
+    # The verdict is never cut: ``head -1`` reads all of it (a terminal folds it).
+    console.print(heading, soft_wrap=True)
+    console.print(_findings(report) if report.findings else Text("No findings."),
+                  soft_wrap=soft)
     if report.custody.workloads:
-        console.print(_workloads(report))
+        console.print(_workloads(report), soft_wrap=soft)
         console.print(_matrix_table(report))
-    return buffer.getvalue()
+    console.print(heading, soft_wrap=True)
+    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))

@@ -38,7 +38,7 @@ def test_the_comment_has_verdict_counts_findings_by_resource_and_the_matrix() ->
     lines = text.splitlines()
     assert code == 1
     assert lines[0] == "## custodes: ❌ FAIL"
-    assert lines[2].startswith("FAIL: 2 mandatory, 0 advisory, 0 waived")
+    assert lines[2].startswith("FAIL: 2 mandatory; 0 advisory; 0 waived")
     assert "| 2 | 0 | 0 | 0 | 2 | 1 |" in lines  # mandatory … workloads
     line = declaration_line(NONCOMPLIANT / "__main__.py", "aws.ec2.Instance(")
     heading = ("#### `payments` · `aws:ec2/instance:Instance` · "

@@ -10,8 +10,10 @@ hangs or reads missing configuration is one clear error naming the cause.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,6 +31,11 @@ from custodes.model import Graph
 from custodes.sources.documents import parse_json, state_resources
 
 DEFAULT_TIMEOUT = 120.0
+INSTALL_HINT = ("pip install 'custodes[aws]' (or custodes[azure], custodes[gcp], custodes[oci], "
+                "custodes[all])")
+# The extra that installs each Pulumi SDK a program may import.
+_SDK_EXTRAS = {"pulumi": "aws", "pulumi_aws": "aws", "pulumi_azure_native": "azure",
+               "pulumi_gcp": "gcp", "pulumi_oci": "oci", "pulumi_policy": "aws"}
 OFFLINE_SECRET = "custodes-offline-secret"
 
 
@@ -146,6 +153,9 @@ def export_program(directory: Path, stack: str | None = None,
     """
     directory = directory.resolve()
     settings = stack_settings(directory, stack)
+    if importlib.util.find_spec("pulumi") is None:
+        raise InputError(f"{directory}: running a Pulumi program needs the Pulumi SDK, which "
+                         f"this install of custodes lacks: {INSTALL_HINT}")
     package_root = str(Path(custodes.__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -178,8 +188,27 @@ def export_program(directory: Path, stack: str | None = None,
         document = parse_json(out_file.read_bytes(), str(directory))
     if not isinstance(document, dict) or "error" in document:
         reason = document.get("error") if isinstance(document, dict) else "no export"
-        raise InputError(f"{directory}: the program failed: {str(reason)[:500]}")
+        raise InputError(f"{directory}: the program failed: {str(reason)[:500]}"
+                         f"{missing_sdk_hint(str(reason))}")
     return document
+
+
+def missing_sdk_hint(reason: str) -> str:
+    """What to install when a program failed importing a Pulumi SDK custodes has an extra for.
+
+    ``reason`` is the program's error (``ModuleNotFoundError: No module named
+    'pulumi_aws'``); the hint is empty for anything else.
+    """
+    match = re.search(r"No module named '([\w.]+)'", reason)
+    if match is None:
+        return ""
+    module = match.group(1).split(".")[0]
+    extra = _SDK_EXTRAS.get(module)
+    if extra is None:
+        return ""
+    if module in ("pulumi", "pulumi_policy"):
+        return f" (install the Pulumi SDK: {INSTALL_HINT})"
+    return f" (install it with: pip install 'custodes[{extra}]', or custodes[all])"
 
 
 class _Tail:
