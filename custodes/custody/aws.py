@@ -25,7 +25,7 @@ from typing import Any
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
 from custodes.custody.shapes import Shape, Switch
-from custodes.model import UNKNOWN, Graph, Resource, Secret
+from custodes.model import UNKNOWN, Graph, Resource, Secret, plain
 
 INSTANCE = "aws:ec2/instance:Instance"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -513,9 +513,10 @@ def _attested_roles(graph: Graph) -> Mapping[str, tuple[bool, tuple[Resource, ..
     """
     def build(graph: Graph) -> Mapping[str, tuple[bool, tuple[Resource, ...]]]:
         roles: dict[str, tuple[bool, list[Resource]]] = {}
+        tpm = _mentions_nitro_tpm(graph)
         for instance in graph.of_type(*WORKLOAD_TYPES):
             enclave = is_enclave_parent(instance) is True
-            if not enclave and is_sev_snp(instance) is not True:
+            if not enclave and (not tpm or is_sev_snp(instance) is not True):
                 continue
             for role in instance_roles(graph, instance):
                 was, instances = roles.get(role.urn, (False, []))
@@ -687,16 +688,36 @@ def _native_managed_by_role(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
 
 
 def _role_statements(graph: Graph, role: Resource) -> tuple[list[Statement], list[str]]:
-    """Every statement of the role's identity policies, and the places that are unknown."""
-    statements: list[Statement] = []
-    unknown: list[str] = []
-    for place, document in role_policies(graph, role):
-        parsed = parse_policy(document, place)
-        if parsed is None:
-            unknown.append(place)
-        else:
-            statements.extend(parsed)
-    return statements, unknown
+    """Every statement of the role's identity policies, and the places that are unknown
+    (parsed once per role and graph)."""
+    cache: dict[str, tuple[list[Statement], list[str]]] = graph.derived(
+        ("aws-role-statements",), lambda graph: {})
+    found = cache.get(role.urn)
+    if found is None:
+        statements: list[Statement] = []
+        unknown: list[str] = []
+        for place, document in role_policies(graph, role):
+            parsed = parse_policy(document, place)
+            if parsed is None:
+                unknown.append(place)
+            else:
+                statements.extend(parsed)
+        found = cache[role.urn] = (statements, unknown)
+    return found
+
+
+def _mentions_nitro_tpm(graph: Graph) -> bool:
+    """Whether any key policy or IAM policy of the stack names a NitroTPM condition key
+    (only then can a SEV-SNP instance's role receive attested release). Once per graph."""
+    def build(graph: Graph) -> bool:
+        for resource in graph.of_type(KMS_KEY, NATIVE_KMS_KEY, KMS_KEY_POLICY, IAM_ROLE,
+                                      IAM_ROLE_POLICY, IAM_POLICY, NATIVE_IAM_ROLE,
+                                      NATIVE_IAM_ROLE_POLICY, NATIVE_MANAGED_POLICY):
+            if "nitrotpmpcr" in json.dumps(resource.props, default=lambda v: str(plain(v))).lower():
+                return True
+        return False
+
+    return graph.derived(("aws-mentions-nitro-tpm",), build)
 
 
 def _role_iam_grants_release(graph: Graph, role: Resource,
