@@ -990,7 +990,7 @@ def _pin_problems(pins: tuple[Pin, ...], enclave: bool) -> list[str]:
                 if enclave or not tpm_pcrs else
                 "the attestable AMI (NitroTPMPCR4 with PCR12, or NitroTPMPCR7)")
         problems.append(f"{pins[0].place} pins only {named}, which does not identify {what}: "
-                        "any image built on the same kernel or application passes")
+                        "any image that shares those measurements gets the key")
     return problems
 
 

@@ -173,8 +173,8 @@ def test_an_enclave_key_released_without_attestation_is_a_violation() -> None:
     report = evaluate(_enclave_graph({"Effect": "Allow", "Principal": {"AWS": ROLE_ARN},
                                       "Action": "kms:Decrypt", "Resource": "*"}))
     assert findings(report, "aws-kms-key-require-enclave-attestation") == [
-        "role enclave-parent of an enclave parent may decrypt without an attestation document "
-        "(a grant with no kms:RecipientAttestation condition)"]
+        "the key policy lets role enclave-parent of an enclave parent use Decrypt without an "
+        "attestation document (no kms:RecipientAttestation condition)"]
 
 
 def test_an_enclave_key_bound_to_an_image_passes() -> None:

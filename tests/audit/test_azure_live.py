@@ -68,7 +68,9 @@ def vault_json() -> dict[str, Any]:
 
 def key_json(authority: str = "https://customerattest.weu.attest.azure.net") -> dict[str, Any]:
     policy = {"version": "1.0.0", "anyOf": [{"authority": authority, "allOf": [
-        {"claim": "x-ms-isolation-tee.x-ms-attestation-type", "equals": "sevsnpvm"}]}]}
+        {"claim": "x-ms-isolation-tee.x-ms-attestation-type", "equals": "sevsnpvm"},
+        {"claim": "x-ms-isolation-tee.x-ms-compliance-status", "equals": "azure-compliant-cvm"},
+    ]}]}
     model = keyvault.Key(properties=keyvault.KeyProperties(
         kty="RSA-HSM", key_ops=["wrapKey", "unwrapKey"],
         attributes=keyvault.KeyAttributes(enabled=True, exportable=True),
