@@ -39,16 +39,18 @@ CONFIG = {
         "description": "Approved Confidential Space container image digests (sha256:…).",
     },
 }
-_AWS_DOCUMENTS: Mapping[str, tuple[str, ...]] = {
-    aws_facts.KMS_KEY: ("policy",),
-    aws_facts.KMS_KEY_POLICY: ("policy",),
-    aws_facts.NATIVE_KMS_KEY: ("keyPolicy",),
-    aws_facts.IAM_ROLE_POLICY: ("policy",),
-    aws_facts.IAM_POLICY: ("policy",),
-    aws_facts.NATIVE_IAM_ROLE_POLICY: ("policyDocument",),
-    aws_facts.NATIVE_MANAGED_POLICY: ("policyDocument",),
-    aws_facts.IAM_ROLE: ("inlinePolicies[].policy",),
-    aws_facts.NATIVE_IAM_ROLE: ("policies[].policyDocument",),
+# Where each type keeps its policy documents: (list of inline policies or None, the
+# document field, the name field of a list entry).
+_AWS_DOCUMENTS: Mapping[str, tuple[str | None, str, str]] = {
+    aws_facts.KMS_KEY: (None, "policy", ""),
+    aws_facts.KMS_KEY_POLICY: (None, "policy", ""),
+    aws_facts.NATIVE_KMS_KEY: (None, "keyPolicy", ""),
+    aws_facts.IAM_ROLE_POLICY: (None, "policy", ""),
+    aws_facts.IAM_POLICY: (None, "policy", ""),
+    aws_facts.NATIVE_IAM_ROLE_POLICY: (None, "policyDocument", ""),
+    aws_facts.NATIVE_MANAGED_POLICY: (None, "policyDocument", ""),
+    aws_facts.IAM_ROLE: ("inlinePolicies[]", "policy", "name"),
+    aws_facts.NATIVE_IAM_ROLE: ("policies[]", "policyDocument", "policyName"),
 }
 _TECHNOLOGY_CONFIG = {"nitro-enclaves": "nitroEnclaves", "nitro-tpm": "nitroTpm"}
 
@@ -70,34 +72,40 @@ def approved_values(entries: Iterable[Any]) -> dict[int, set[str]]:
     return approved
 
 
-def _place_of(resource: Resource, path: str) -> str:
+def _documents(resource: Resource) -> Iterator[tuple[str, Any]]:
+    """(place, document) of each policy document the resource itself carries."""
+    listed, field, name_field = _AWS_DOCUMENTS[resource.type]
+    if listed is not None:
+        for _, entry in resource.values(listed):
+            if isinstance(entry, Mapping):
+                yield (f"inline policy {entry.get(name_field)} of role {resource.name}",
+                       entry.get(field))
+            else:
+                yield f"an inline policy of role {resource.name}", UNKNOWN
+        return
     if resource.type in (aws_facts.KMS_KEY, aws_facts.NATIVE_KMS_KEY, aws_facts.KMS_KEY_POLICY):
-        return "the key policy"
-    if resource.type in (aws_facts.IAM_POLICY, aws_facts.NATIVE_MANAGED_POLICY):
-        return f"managed policy {resource.name}"
-    return f"inline policy {resource.name}" if "[" not in path else f"an inline policy of role {resource.name}"
+        place = "the key policy"
+    elif resource.type in (aws_facts.IAM_POLICY, aws_facts.NATIVE_MANAGED_POLICY):
+        place = f"managed policy {resource.name}"
+    else:
+        place = f"inline policy {resource.name}"
+    yield place, resource.get(field)
 
 
 def _aws_pins(resource: Resource) -> Iterator[tuple[str, str, Any]]:
-    """(place, condition key, value) of every pin in the resource's own policy documents;
-    ``(place, "", UNKNOWN)`` for a document that cannot be read."""
-    for path in _AWS_DOCUMENTS.get(resource.type, ()):
-        documents = list(resource.values(path)) if "[" in path else [(path, resource.get(path))]
-        for at, document in documents:
-            if document is None or document == "":
-                continue
-            place = _place_of(resource, at)
-            if resource.type == aws_facts.IAM_ROLE and "[" in path:
-                name = resource.get(at.rsplit(".", 1)[0] + ".name")
-                place = f"inline policy {name} of role {resource.name}"
-            statements = aws_facts.parse_policy(document, place)
-            if statements is None:
-                yield place, "", UNKNOWN
-                continue
-            for statement in statements:
-                for pin in (*statement.pins(), *statement.pins(negated=True)):
-                    for value in pin.values:
-                        yield place, pin.measurement.name, (pin.measurement, value)
+    """(place, condition key, (measurement, value)) of every pin in the resource's own
+    policy documents; ``(place, "", UNKNOWN)`` for a document that cannot be read."""
+    for place, document in _documents(resource):
+        if document is None or document == "":
+            continue
+        statements = aws_facts.parse_policy(document, place)
+        if statements is None:
+            yield place, "", UNKNOWN
+            continue
+        for statement in statements:
+            for pin in (*statement.pins(), *statement.pins(negated=True)):
+                for value in pin.values:
+                    yield place, pin.measurement.name, (pin.measurement, value)
 
 
 @rule(

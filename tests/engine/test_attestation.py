@@ -274,3 +274,15 @@ def test_an_azure_release_policy_with_a_floor_gives_the_customer_firmware_tcb(
     (workload,) = analyse(stack).workloads
     assert holders(workload)["firmware-tcb"] == holder
     assert DES_ID  # the set the VM names
+
+
+def test_pins_in_a_roles_inline_policy_are_judged_and_named() -> None:
+    pinned = {"StringEqualsIgnoreCase": {"kms:RecipientAttestation:PCR0": "ef" * 48}}
+    role = resource(ROLE, "parent-role", {"name": "parent", "inlinePolicies": [
+        {"name": "decrypt", "policy": _document(_iam_allow(pinned))}]})
+    config = {MEASUREMENT_RULE: {"enforcementLevel": "mandatory",
+                                 "nitroEnclaves": [{"PCR0": IMAGE}]}}
+    report = evaluate(graph(role), build_settings("default", config))
+    assert [f.message for f in report.findings if f.rule_id == MEASUREMENT_RULE] == [
+        "inline policy decrypt of role parent-role pins kms:RecipientAttestation:PCR0 = "
+        f"{'ef' * 6}…, which is not an approved measurement"]
