@@ -642,24 +642,24 @@ def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
     if role.type == NATIVE_IAM_ROLE:
         for _, inline in role.values("policies[]"):
             if isinstance(inline, Mapping):
-                yield (f"inline policy {inline.get('policyName')} of role {name}",
+                yield (f"inline policy {_shown(inline.get('policyName'))} of role {name}",
                        inline.get("policyDocument"))
             else:
                 yield f"an inline policy of role {name}", UNKNOWN
     else:
         for _, inline in role.values("inlinePolicies[]"):
             if isinstance(inline, Mapping):
-                yield f"inline policy {inline.get('name')} of role {name}", inline.get("policy")
+                yield (f"inline policy {_shown(inline.get('name'))} of role {name}",
+                       inline.get("policy"))
             else:
                 yield f"an inline policy of role {name}", UNKNOWN
     for path, arn in role.values("managedPolicyArns[]"):
         yield from _managed_documents(graph, role, path, arn)
     for policy in graph.referrers((IAM_ROLE_POLICY,), "role", ROLE_TYPES).get(role.urn, ()):
-        yield f"inline policy {policy.get('name') or policy.name} of role {name}", \
-            policy.get("policy")
+        yield f"inline policy {_named(policy, 'name')} of role {name}", policy.get("policy")
     for policy in graph.referrers((NATIVE_IAM_ROLE_POLICY,), "roleName",
                                   ROLE_TYPES).get(role.urn, ()):
-        yield (f"inline policy {policy.get('policyName') or policy.name} of role {name}",
+        yield (f"inline policy {_named(policy, 'policyName')} of role {name}",
                policy.get("policyDocument"))
     for attachment in graph.referrers((IAM_ROLE_POLICY_ATTACHMENT,), "role",
                                       ROLE_TYPES).get(role.urn, ()):
@@ -670,8 +670,14 @@ def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
         yield from _managed_documents(graph, attachment, "policyArn",
                                       attachment.get("policyArn"))
     for policy in _native_managed_by_role(graph).get(role.urn, ()):
-        yield (f"managed policy {policy.get('managedPolicyName') or policy.name}",
+        yield (f"managed policy {_named(policy, 'managedPolicyName')}",
                policy.get("policyDocument"))
+
+
+def _named(resource: Resource, path: str) -> str:
+    """The name at ``path`` when it is text, else the resource's own name."""
+    value = resource.get(path)
+    return value if isinstance(value, str) and value else resource.name
 
 
 def _native_managed_by_role(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:

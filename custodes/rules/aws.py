@@ -217,8 +217,9 @@ def enclave_parent_imdsv2(resource: Resource, context: Context) -> Iterator[Outc
     if tokens is UNKNOWN:
         yield Unresolved("metadataOptions.httpTokens is unknown")
     elif tokens != "required":
-        yield Violation(f"IMDSv2 is not required (metadataOptions.httpTokens "
-                        f"{tokens or 'not set: optional unless the AMI requires v2'})")
+        shown = tokens if isinstance(tokens, str) and tokens else \
+            "not set: optional unless the AMI requires v2"
+        yield Violation(f"IMDSv2 is not required (metadataOptions.httpTokens {shown})")
 
 
 def _subnet_public(context: Context, resource: Resource) -> Iterator[Outcome]:
@@ -279,10 +280,15 @@ def enclave_parent_public_ip(resource: Resource, context: Context) -> Iterator[O
 _OPEN = ("0.0.0.0/0", "::/0")
 
 
+def _texts(value: Any) -> list[str]:
+    """The strings of a list input (anything else, unknown included, holds none)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
 def _open_rules(graph: Any, group: Resource) -> Iterator[str]:
     for path, ingress in group.values("ingress[]"):
         if isinstance(ingress, Mapping):
-            blocks = [*(ingress.get("cidrBlocks") or ()), *(ingress.get("ipv6CidrBlocks") or ())]
+            blocks = [*_texts(ingress.get("cidrBlocks")), *_texts(ingress.get("ipv6CidrBlocks"))]
             for block in blocks:
                 if block in _OPEN:
                     yield f"security group {group.name} {path} admits {block}"
@@ -295,8 +301,8 @@ def _open_rules(graph: Any, group: Resource) -> Iterator[str]:
                                          (facts.SECURITY_GROUP,)).get(group.urn, ()):
         if rule_resource.get("type") != "ingress":
             continue
-        blocks = [*(rule_resource.get("cidrBlocks") or ()),
-                  *(rule_resource.get("ipv6CidrBlocks") or ())]
+        blocks = [*_texts(rule_resource.get("cidrBlocks")),
+                  *_texts(rule_resource.get("ipv6CidrBlocks"))]
         for block in blocks:
             if block in _OPEN:
                 yield f"rule {rule_resource.name} of security group {group.name} admits {block}"
@@ -323,7 +329,7 @@ def enclave_parent_ingress(resource: Resource, context: Context) -> Iterator[Out
     groups += [item for _, interface in resource.values("networkInterfaces[]")
                if isinstance(interface, Mapping)
                for item in (("networkInterfaces.securityGroups", g)
-                            for g in interface.get("securityGroups") or ())]
+                            for g in _texts(interface.get("securityGroups")))]
     for path, value in groups:
         reference = graph.reference(resource, path, value, (facts.SECURITY_GROUP,))
         if reference.state != "resolved":
