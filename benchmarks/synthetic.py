@@ -793,7 +793,46 @@ def build(count: int, seed: int = 0, project: str = "bench", stack: str = "prod"
 def stack_export(count: int, seed: int = 0, project: str = "bench",
                  stack: str = "prod") -> dict[str, Any]:
     """A ``pulumi stack export`` document (version 3) of ``count`` resources."""
-    s = build(count, seed, project, stack)
+    return export_of(build(count, seed, project, stack), seed)
+
+
+def snp_fleet(instances: int, seed: int = 0, project: str = "bench",
+              stack: str = "prod") -> Stack:
+    """Issue 15's stack: ``instances`` SEV-SNP instances and half as many KMS keys.
+
+    Lean resources (about 800 bytes each as the CLI writes them: 12 MB for 10,000
+    instances), so that reading the file is cheap and custodes' own work shows:
+    every other instance's root volume is on the AWS-managed key
+    (``alias/aws/ebs``), the others each on a customer managed key of their own.
+    """
+    s = Stack(project, stack, random.Random(seed))
+    rng = s.rng
+    for index in range(instances):
+        root: dict[str, Any] = {"encrypted": True, "volumeSize": 30, "volumeType": "gp3"}
+        references: list[tuple[tuple[str | int, ...], str]] = []
+        if index % 2:
+            root["kmsKeyId"] = "alias/aws/ebs"
+        else:
+            key_id = _uuid(rng)
+            arn = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{key_id}"
+            key = s.add("aws:kms/key:Key", f"key-{index}", key_id,
+                        {"description": f"root key of snp-{index}",
+                         "enableKeyRotation": True},
+                        {"arn": arn, "keyId": key_id})
+            root["kmsKeyId"] = arn
+            references.append((("rootBlockDevice",), key.urn))
+        identifier = f"i-{_hex(rng, 17)}"
+        s.add("aws:ec2/instance:Instance", f"snp-{index}", identifier,
+              {"ami": "ami-0abcdef1234567890",
+               "instanceType": rng.choice(("m6a.large", "c6a.xlarge", "r6a.large")),
+               "cpuOptions": {"amdSevSnp": "enabled"}, "rootBlockDevice": root},
+              {"arn": f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/{identifier}"},
+              references)
+    return s
+
+
+def export_of(s: Stack, seed: int) -> dict[str, Any]:
+    """The ``pulumi stack export`` document (version 3) of a built stack."""
     return {
         "version": 3,
         "deployment": {
@@ -815,13 +854,17 @@ def _set(document: dict[str, Any], path: tuple[str | int, ...], value: Any) -> N
 
 def preview(count: int, seed: int = 0, project: str = "bench",
             stack: str = "prod") -> dict[str, Any]:
-    """A ``pulumi preview --json`` document of ``count`` resources.
+    """A ``pulumi preview --json`` document of ``count`` resources (see :func:`preview_of`)."""
+    return preview_of(build(count, seed, project, stack), seed)
+
+
+def preview_of(s: Stack, seed: int) -> dict[str, Any]:
+    """The ``pulumi preview --json`` document of a built stack.
 
     About a quarter of the resources are still to be created: their ids and
     outputs are unknown, and every reference to one of them is Pulumi's
     unknown value, pinned only by the referring input's property dependencies.
     """
-    s = build(count, seed, project, stack)
     ops = random.Random(seed + 1)
     created: set[str] = set()
     steps: list[dict[str, Any]] = []
@@ -958,9 +1001,11 @@ def write_json(document: Any, path: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python benchmarks/synthetic.py export|preview|plan SIZE PATH [--seed N] [--stack S]``.
+    """``python benchmarks/synthetic.py KIND SIZE PATH [--seed N] [--stack S]``.
 
-    Writes the document and prints its size in bytes (and, for a plan, the
+    KIND is ``export``, ``preview`` (the mixed stack of SIZE resources), ``plan``
+    (Checkov's Terraform plan), ``snp-export`` or ``snp-preview`` (issue 15's
+    stack: SIZE SEV-SNP instances and SIZE / 2 KMS keys, :func:`snp_fleet`). Writes the document and prints its size in bytes (and, for a plan, the
     addresses of its instances with the AWS-managed root key, one per line).
     The benchmark generates in a child process so that its own memory stays
     small: a child's peak RSS counts the memory of the process that started it.
@@ -968,7 +1013,8 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("kind", choices=("export", "preview", "plan"))
+    parser.add_argument("kind", choices=("export", "preview", "plan", "snp-export",
+                                         "snp-preview"))
     parser.add_argument("size", type=int)
     parser.add_argument("path")
     parser.add_argument("--seed", type=int, default=0)
@@ -978,6 +1024,11 @@ def main(argv: list[str] | None = None) -> int:
         document = terraform_plan(args.size, args.seed)
         print(write_json(document, args.path))
         print("\n".join(aws_managed_root_volumes(document)))
+    elif args.kind.startswith("snp-"):
+        fleet = snp_fleet(args.size, args.seed, stack=args.stack)
+        document = (export_of(fleet, args.seed) if args.kind == "snp-export"
+                    else preview_of(fleet, args.seed))
+        print(write_json(document, args.path))
     elif args.kind == "export":
         print(write_json(stack_export(args.size, args.seed, stack=args.stack), args.path))
     else:

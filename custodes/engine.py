@@ -166,7 +166,7 @@ def run_rule(rule: Rule, resource: Resource, context: Context) -> list[tuple[Res
     passing; any other failure is an error naming the rule and the resource.
     """
     try:
-        outcomes = list(rule.run(resource, context))
+        outcomes = list(rule.check(resource, context))  # Rule.run, one generator less
     except UnknownValueError:
         return [(resource, "a value this rule needs is unknown", True)]
     except Exception as error:  # reported as one line naming the rule, never a traceback
@@ -210,7 +210,18 @@ def evaluate(graph: Graph, settings: Settings | None = None,
             on_rule(rule)
     ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
     return Report(ordered, len(graph), settings.profile, context.custody,
-                  checks=tuple(sorted(set(checks))))
+                  checks=_sorted_unique(checks))
+
+
+def _sorted_unique(checks: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """``checks`` sorted, each once.
+
+    They come nearly sorted (rules in id order, each rule's resources by type in
+    URN order): sorting them as they are costs a pass, where a set would scramble them.
+    """
+    checks.sort()
+    return tuple(check for index, check in enumerate(checks)
+                 if index == 0 or check != checks[index - 1])
 
 
 def combine(reports: Iterable[Report]) -> Report:

@@ -55,7 +55,10 @@ def relocated(report: Report, project_dir: Path, cwd: Path | None = None) -> Rep
             moved[position] = relocate(position, project_dir, cwd)
         return moved[position]
 
-    return report.with_findings(
-        replace(finding, source_position=relocated_position(finding.source_position))
+    findings = tuple(
+        finding if (position := relocated_position(finding.source_position))
+        == finding.source_position else replace(finding, source_position=position)
         for finding in report.findings
     )
+    # The order of findings does not depend on their positions: no sort again.
+    return replace(report, findings=findings)

@@ -165,13 +165,16 @@ def collector_paused() -> Iterator[None]:
 
     A large stack is millions of objects and next to no reference cycles: each
     full collection would walk them all again, a third of the time of a
-    100,000-resource check. Reference counting still frees everything.
+    100,000-resource check. Reference counting still frees everything. What
+    was allocated meanwhile is then frozen (``gc.freeze``): the first
+    collection after, and the one at exit, would otherwise walk all of it.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 

@@ -76,18 +76,20 @@ def emit(report: Report, arguments: argparse.Namespace,
     ``waivers`` already read by the command (None: read them now).
     """
     from custodes.report import render
-    from custodes.report.github import append_step_summary
-    from custodes.report.text import render as render_text
     from custodes.waivers import apply_waivers
 
     waivers = read_waivers(arguments) if waivers is None else waivers
     report = replace(apply_waivers(report, waivers), fail_on=arguments.fail_on)
     if arguments.format == "text":
         on_terminal = arguments.output is None and sys.stdout.isatty()
+        from custodes.report.text import render as render_text
+
         text = render_text(report, color=on_terminal, width=text_width(on_terminal))
     else:
         text = render(report, arguments.format)
     write(text, arguments.output)
     if arguments.format == "github":
+        from custodes.report.github import append_step_summary
+
         append_step_summary(report, os.environ)
     return EXIT_OK if report.passed else EXIT_FINDINGS

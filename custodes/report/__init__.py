@@ -7,28 +7,38 @@ findings carry rule messages, which name resources and paths, not values.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from custodes.engine import Report
 
 Renderer = Callable[[Report], str]
 
+# ``--format`` name → the module that renders it (imported when that format is asked for:
+# the JSON report never imports rich).
+MODULES = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "junit": "junit",
+    "markdown": "markdown",
+    "html": "html",
+    "github": "github",
+}
+
+
+def renderer(format_name: str) -> Renderer:
+    """The render function of one output format (``KeyError`` for an unknown name)."""
+    module = importlib.import_module(f"custodes.report.{MODULES[format_name]}")
+    function: Renderer = module.render
+    return function
+
 
 def renderers() -> dict[str, Renderer]:
     """The output formats, by ``--format`` name."""
-    from custodes.report import github, html, json_format, junit, markdown, sarif, text
-
-    return {
-        "text": text.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        "junit": junit.render,
-        "markdown": markdown.render,
-        "html": html.render,
-        "github": github.render,
-    }
+    return {name: renderer(name) for name in MODULES}
 
 
 def render(report: Report, format_name: str) -> str:
     """``report`` in the named format."""
-    return renderers()[format_name](report)
+    return renderer(format_name)(report)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from custodes import jsontext
 from custodes.engine import Finding, Report
 
 SCHEMA_VERSION = 1
@@ -43,4 +43,4 @@ def document(report: Report) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     """The report as JSON text (stable key order, one trailing newline)."""
-    return json.dumps(document(report), indent=2, sort_keys=False) + "\n"
+    return jsontext.dumps_indented(document(report), ascii=True)

@@ -14,11 +14,11 @@ waived finding carries an ``external`` suppression pointing at its waiver.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 from urllib.parse import quote
 
+from custodes import jsontext
 from custodes.config import profile_levels
 from custodes.engine import Finding, Report
 from custodes.model import SourcePosition
@@ -169,4 +169,4 @@ def document(report: Report) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     """The report as SARIF JSON text."""
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps_indented(document(report))

@@ -21,6 +21,7 @@ from typing import BinaryIO
 from custodes.errors import InputError
 from custodes.model import Graph
 from custodes.sources.documents import graph_from_document, parse_json
+from custodes.sources.pulumi_json import needs_decoding
 
 DEFAULT_MAX_INPUT_MB = 512
 
@@ -93,5 +94,8 @@ def load(path: str, options: LoadOptions | None = None, stdin: BinaryIO | None =
         if not is_project(Path(path)):
             raise InputError(f"{path}: a directory without Pulumi.yaml is not a Pulumi project")
         return load_program(Path(path), options.stack, options.timeout)
-    document = parse_json(read_bytes(path, options.max_input_mb, stdin), where)
-    return graph_from_document(document, where)
+    data = read_bytes(path, options.max_input_mb, stdin)
+    decoded = not needs_decoding(data)
+    document = parse_json(data, where)
+    del data
+    return graph_from_document(document, where, decoded)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from custodes import jsontext
 from custodes.errors import InputError, shown
 from custodes.model import Graph, Resource
 from custodes.sources.pulumi_json import resource_from_state
@@ -31,10 +32,22 @@ _REMOVE_OPS = {"delete", "discard"}
 
 
 def parse_json(data: bytes, where: str) -> Any:
-    """Parse JSON bytes, with one clear error for anything that is not JSON."""
+    """Parse JSON bytes, with one clear error for anything that is not JSON.
+
+    orjson reads well-formed documents (:mod:`custodes.jsontext`); what it
+    refuses is read again by the standard library, which accepts ``NaN``,
+    replaces lone surrogates and deep nesting, or names the error.
+    """
     # isspace() rather than strip(): no copy of an input of hundreds of MB.
     if not data or data.isspace():
         raise InputError(f"{where}: the input is empty")
+    body = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        return jsontext.loads(body)
+    except jsontext.DecodeError:
+        pass
+    finally:
+        del body
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -107,8 +120,12 @@ def detect(document: Any, where: str) -> DocumentKind:
     )
 
 
-def state_resources(document: Mapping[str, Any], where: str) -> list[Resource]:
-    """The resources of a ``pulumi stack export`` document (version 3 or 4)."""
+def state_resources(document: Mapping[str, Any], where: str,
+                    decoded: bool = False) -> list[Resource]:
+    """The resources of a ``pulumi stack export`` document (version 3 or 4).
+
+    ``decoded``: no value needs decoding (see :func:`resource_from_state`).
+    """
     version = document.get("version")
     if version not in SUPPORTED_EXPORT_VERSIONS:
         raise InputError(
@@ -125,12 +142,16 @@ def state_resources(document: Mapping[str, Any], where: str) -> list[Resource]:
         raise InputError(f"{where}: 'deployment.resources' is not a list")
     # A resource marked `delete` is an old copy awaiting deletion after a replacement
     # (it shares its URN with the new one): the stack no longer holds it.
-    return [resource_from_state(state, where) for state in resources
+    return [resource_from_state(state, where, decoded) for state in resources
             if not (isinstance(state, Mapping) and state.get("delete") is True)]
 
 
-def preview_resources(document: Mapping[str, Any], where: str) -> list[Resource]:
-    """The resources a ``pulumi preview --json`` run says the stack will hold."""
+def preview_resources(document: Mapping[str, Any], where: str,
+                      decoded: bool = False) -> list[Resource]:
+    """The resources a ``pulumi preview --json`` run says the stack will hold.
+
+    ``decoded``: no value needs decoding (see :func:`resource_from_state`).
+    """
     steps = document.get("steps")
     if steps is None:
         steps = []
@@ -155,12 +176,15 @@ def preview_resources(document: Mapping[str, Any], where: str) -> list[Resource]
         # A replacement appears as several steps of one URN: the last state wins.
         urn = state.get("urn") if isinstance(state, Mapping) else None
         states[str(urn) if urn is not None else f"#{index}"] = state
-    return [resource_from_state(state, where) for state in states.values()]
+    return [resource_from_state(state, where, decoded) for state in states.values()]
 
 
-def graph_from_document(document: Any, where: str) -> Graph:
-    """The graph of a parsed preview or stack export document."""
+def graph_from_document(document: Any, where: str, decoded: bool = False) -> Graph:
+    """The graph of a parsed preview or stack export document.
+
+    ``decoded``: no value needs decoding (see :func:`resource_from_state`).
+    """
     kind = detect(document, where)
     if kind == "preview":
-        return Graph(preview_resources(document, where))
-    return Graph(state_resources(document, where))
+        return Graph(preview_resources(document, where, decoded))
+    return Graph(state_resources(document, where, decoded))

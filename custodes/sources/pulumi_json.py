@@ -43,6 +43,29 @@ SECRET_INPUTS = frozenset({
 })
 
 
+# What in a document's bytes may need :func:`decode_value`: the signatures, the unknown
+# and masked values, the names of SECRET_INPUTS, and an escape that could spell any of
+# them (``\u0034dab…``: a letter, digit, ``-``, ``[`` or ``]`` written as ``\u00XX``).
+_DECODED_MARKERS = (
+    SIG_KEY.encode(), UNKNOWN_VALUE.encode(), f'"{MASKED_SECRET}"'.encode(),
+    *(f'"{name}"'.encode() for name in sorted(SECRET_INPUTS)),
+)
+_SPELLING_ESCAPE = re.compile(
+    rb"\\u00(?:2[dD]|3[0-9]|4[1-9a-fA-F]|5[0-9abdABD]|6[1-9a-fA-F]|7[0-9aA])")
+
+
+def needs_decoding(data: bytes) -> bool:
+    """Whether any value of the JSON text ``data`` may differ once decoded.
+
+    False means that :func:`decode_value` would return every value of the
+    document as it is: no signature, no unknown, no masked secret, no input
+    :data:`SECRET_INPUTS` names, and no escape that could spell one. A scan of
+    the bytes (milliseconds for 100 MB) spares the walk of every value.
+    """
+    return any(marker in data for marker in _DECODED_MARKERS) or bool(
+        _SPELLING_ESCAPE.search(data))
+
+
 def decode_value(value: Any) -> Any:
     """A property value with Pulumi's signatures turned into custodes' values.
 
@@ -222,8 +245,13 @@ def _position(uri: Any, line: Any, column: Any) -> SourcePosition | None:
     return SourcePosition(path, line_number, column_number)
 
 
-def resource_from_state(state: Any, where: str) -> Resource:
-    """A :class:`Resource` from one resource state of an export, a preview step or the runner."""
+def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resource:
+    """A :class:`Resource` from one resource state of an export, a preview step or the runner.
+
+    ``decoded``: the caller knows that no value needs :func:`decode_value`
+    (:func:`needs_decoding` of the document said so); inputs and outputs are
+    then taken as they are.
+    """
     if not isinstance(state, Mapping):
         raise InputError(f"{where}: a resource is not a JSON object")
     urn = state.get("urn")
@@ -234,8 +262,8 @@ def resource_from_state(state: Any, where: str) -> Resource:
         type_token = _urn_type(urn)
     inputs = _object(state.get("inputs"), where, urn, "inputs")
     outputs = _object(state.get("outputs"), where, urn, "outputs")
-    decoded_inputs = decode_value(inputs)
-    decoded_outputs = decode_value(outputs)
+    decoded_inputs = inputs if decoded else decode_value(inputs)
+    decoded_outputs = outputs if decoded else decode_value(outputs)
     dependencies = state.get("dependencies") or []
     property_dependencies = state.get("propertyDependencies") or {}
     if not isinstance(dependencies, list) or not isinstance(property_dependencies, Mapping):
