@@ -70,7 +70,7 @@ def test_the_terraform_plan_has_the_instances_asked_some_with_the_aws_managed_ke
 def test_run_py_measures_and_writes_the_markdown_table(tmp_path: Path) -> None:
     output = tmp_path / "results.md"
     result = subprocess.run(
-        [sys.executable, "benchmarks/run.py", "--sizes", "100", "--repeat", "1",
+        [sys.executable, "benchmarks/run.py", "--sizes", "100", "--snp-sizes", "100", "--repeat", "1",
          "--fleet", "2x50", "--no-checkov", "--no-examples", "--no-pack",
          "--output", str(output), "--workdir", str(tmp_path / "out")],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
@@ -80,6 +80,11 @@ def test_run_py_measures_and_writes_the_markdown_table(tmp_path: Path) -> None:
     assert "| target | measured | verdict |" in text
     assert "| 100 | export | json |" in text and "| 100 | preview | json |" in text
     assert "| 100 | export | text |" in text
+    # Issue 15's stack: each format's ratio to a bare json.load of the same file.
+    for kind, format_name in (("export", "json"), ("export", "sarif"), ("export", "text"),
+                              ("preview", "json")):
+        assert f"| 100 + 50 keys | {kind} | {format_name} |" in text
+    assert "within 4× a bare json.load" in text and "within 5× a bare json.load" in text
     assert "`--jobs 1`" in text and "byte for byte the same" in text
     assert "imports no Pulumi or cloud SDK | none imported | met |" in text
     assert "Not measured (`--no-checkov`)" in text
