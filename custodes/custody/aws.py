@@ -163,8 +163,13 @@ def key_custody(graph: Graph, key: Resource, seen: frozenset[str] = frozenset())
     return CustodyLevel.CUSTOMER_HSM, f"key {key.name} in CloudHSM key store {store.name}"
 
 
-def _shown(value: Any) -> str:
-    return "(unknown)" if value is UNKNOWN else str(value)
+def _shown(value: Any, limit: int = 120) -> str:
+    """A value for a note, cut to ``limit`` characters: a 50 MB identifier in the input
+    must not become a 50 MB message in every report (issue 15)."""
+    if value is UNKNOWN:
+        return "(unknown)"
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
 def _reference_custody(
