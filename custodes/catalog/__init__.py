@@ -78,11 +78,19 @@ def _aws_vcpus(size: str) -> int | None:
     return {"large": 2, "medium": 1, "small": 1, "micro": 1, "nano": 1}[size]
 
 
+_AWS_FAMILY = re.compile(r"^[a-z]+\d[a-z0-9-]*$")
+
+
 def aws_sev_snp_supported(instance_type: str) -> bool:
-    """Whether EC2 offers AMD SEV-SNP on this type (M6a, C6a, R6a)."""
+    """Whether EC2 offers AMD SEV-SNP on this type (M6a, C6a, R6a).
+
+    A bare family (``m6a``, as AWS Batch's ``instanceTypes`` may name) stands for all
+    of its sizes.
+    """
     parsed = aws_instance_type(instance_type)
     if parsed is None:
-        return False
+        family = instance_type.strip().lower()
+        return bool(_AWS_FAMILY.match(family)) and family in load()["aws"]["sev_snp_families"]
     live = load()["aws"].get("instance_types", {}).get(instance_type)
     if live and "sev_snp" in live:
         return bool(live["sev_snp"])
@@ -92,9 +100,14 @@ def aws_sev_snp_supported(instance_type: str) -> bool:
 def aws_nitro_enclaves_problem(instance_type: str) -> str | None:
     """Why this type cannot be a Nitro Enclaves parent, or ``None`` when it can."""
     parsed = aws_instance_type(instance_type)
-    if parsed is None:
-        return f"'{instance_type}' is not an EC2 instance type"
     catalog = load()["aws"]
+    if parsed is None:
+        family = instance_type.strip().lower()
+        if not _AWS_FAMILY.match(family):
+            return f"'{instance_type}' is not an EC2 instance type"
+        if family in catalog["nitro_enclaves_unsupported_families"]:
+            return f"the {family} family does not support Nitro Enclaves"
+        return None  # a bare family: its sizes vary, the vCPU floor cannot be told
     live = catalog.get("instance_types", {}).get(instance_type)
     if live and "nitro_enclaves" in live:
         # EC2's own answer (NitroEnclavesSupport) replaces the family table.

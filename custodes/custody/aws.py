@@ -1,17 +1,34 @@
 """AWS custody: SEV-SNP and Nitro Enclaves workloads, KMS key custody and release.
 
-Facts (``shared/reference/confidential-cloud-facts.md``, checked against
-pulumi-aws 7: ``aws.ec2.InstanceCpuOptionsArgs.amd_sev_snp``,
-``InstanceEnclaveOptionsArgs.enabled``, ``aws.kms.Key.custom_key_store_id`` /
-``xks_key_id``, ``aws.kms.CustomKeyStore.custom_key_store_type``):
+Facts (``shared/reference/confidential-cloud-facts.md``), every property path below
+checked against the installed SDKs, pulumi-aws 7.51 and pulumi-aws-native 1.84
+(the ``*Args`` input types named beside each shape in :data:`SHAPES`):
 
 * no ``kmsKeyId`` (or ``alias/aws/*``) on an EBS device is the AWS-managed key,
   unless the stack sets ``aws:ebs/defaultKmsKey`` — then the account default is used;
 * a key in a CloudHSM key store is customer-hsm, in an external (XKS) key store
-  customer-external, otherwise customer-kms;
+  customer-external, otherwise customer-kms (``aws.kms.Key.custom_key_store_id`` /
+  ``xks_key_id``, ``aws.kms.CustomKeyStore.custom_key_store_type``). An
+  ``aws-native:kms:Key`` is always held by the multi-tenant AWS KMS: its only
+  key-material input is ``origin`` (``KeyOrigin``: ``AWS_KMS``, or ``EXTERNAL`` for
+  imported material), and CloudFormation "doesn't support creating an Origin
+  parameter of the AWS_CLOUDHSM or EXTERNAL_KEY_STORE values" (``kms/_enums.py``);
 * KMS releases to a Nitro enclave only on ``kms:RecipientAttestation:*``
   conditions, and only for requests that carry an attestation document: an
   unconditioned Allow lets the parent decrypt in the clear.
+
+Workloads are read through one table of shapes, :data:`SHAPES` (type token →
+:class:`AwsShape`): where the SEV-SNP and enclave switches are, the instance
+type, the block devices and their keys, the instance profile or role, the launch
+templates a resource names and the instance types that override a template's.
+A fleet, Auto Scaling group, EKS node group or Batch compute environment has no
+switch of its own: it is judged through the launch template it names — the
+template's technologies, devices, keys and roles are its own, and an override of
+the instance type is its size. ``aws-native:ec2:Instance`` declares no
+``cpuOptions.amdSevSnp`` (``CpuOptionsPropertiesArgs`` has ``core_count`` and
+``threads_per_core`` only, as CloudFormation's ``AWS::EC2::Instance`` CpuOptions;
+SEV-SNP comes through its ``launchTemplate``), but the switch is read there too:
+an input that carries it is judged, never passed.
 """
 
 from __future__ import annotations
@@ -21,14 +38,20 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
-from custodes.custody.shapes import Shape, Switch
-from custodes.model import UNKNOWN, Graph, Resource, Secret, plain
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
+from custodes.model import UNKNOWN, Graph, Reference, Resource, Secret, plain
 
 INSTANCE = "aws:ec2/instance:Instance"
+SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+FLEET = "aws:ec2/fleet:Fleet"
+SPOT_FLEET_REQUEST = "aws:ec2/spotFleetRequest:SpotFleetRequest"
+AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+BATCH_COMPUTE_ENVIRONMENT = "aws:batch/computeEnvironment:ComputeEnvironment"
 VOLUME = "aws:ebs/volume:Volume"
 VOLUME_ATTACHMENT = "aws:ec2/volumeAttachment:VolumeAttachment"
 DEFAULT_KMS_KEY = "aws:ebs/defaultKmsKey:DefaultKmsKey"
@@ -51,6 +74,20 @@ NATIVE_KMS_KEY = "aws-native:kms:Key"
 NATIVE_IAM_ROLE = "aws-native:iam:Role"
 NATIVE_IAM_ROLE_POLICY = "aws-native:iam:RolePolicy"
 NATIVE_MANAGED_POLICY = "aws-native:iam:ManagedPolicy"
+# aws-native workloads and what they read (see SHAPES).
+NATIVE_INSTANCE = "aws-native:ec2:Instance"
+NATIVE_LAUNCH_TEMPLATE = "aws-native:ec2:LaunchTemplate"
+NATIVE_EC2_FLEET = "aws-native:ec2:Ec2Fleet"
+NATIVE_SPOT_FLEET = "aws-native:ec2:SpotFleet"
+NATIVE_AUTOSCALING_GROUP = "aws-native:autoscaling:AutoScalingGroup"
+NATIVE_EKS_NODEGROUP = "aws-native:eks:Nodegroup"
+NATIVE_BATCH_COMPUTE_ENVIRONMENT = "aws-native:batch:ComputeEnvironment"
+NATIVE_WORKSPACE_INSTANCE = "aws-native:workspacesinstances:WorkspaceInstance"
+NATIVE_VOLUME = "aws-native:ec2:Volume"
+NATIVE_VOLUME_ATTACHMENT = "aws-native:ec2:VolumeAttachment"
+NATIVE_KMS_ALIAS = "aws-native:kms:Alias"
+NATIVE_KMS_REPLICA_KEY = "aws-native:kms:ReplicaKey"
+NATIVE_IAM_INSTANCE_PROFILE = "aws-native:iam:InstanceProfile"
 
 # What exposes an enclave parent (read by the parent-exposure rules).
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
@@ -60,33 +97,282 @@ SUBNET = "aws:ec2/subnet:Subnet"
 EIP = "aws:ec2/eip:Eip"
 EXPOSURE_TYPES = (SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, SUBNET, EIP)
 
-KEY_TYPES = (KMS_KEY, KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_REPLICA_KEY, NATIVE_KMS_KEY)
+KEY_TYPES = (KMS_KEY, KMS_ALIAS, KMS_EXTERNAL_KEY, KMS_REPLICA_KEY,
+             NATIVE_KMS_KEY, NATIVE_KMS_ALIAS, NATIVE_KMS_REPLICA_KEY)
 ROLE_TYPES = (IAM_ROLE, NATIVE_IAM_ROLE)
+TEMPLATE_TYPES = (LAUNCH_TEMPLATE, NATIVE_LAUNCH_TEMPLATE)
+VOLUME_TYPES = (VOLUME, NATIVE_VOLUME)
+PROFILE_TYPES = (IAM_INSTANCE_PROFILE, NATIVE_IAM_INSTANCE_PROFILE)
 MANAGED_POLICY_TYPES = (IAM_POLICY, NATIVE_MANAGED_POLICY)
 POLICY_TYPES = (KMS_KEY_POLICY, KMS_GRANT, IAM_ROLE_POLICY, IAM_POLICY,
                 IAM_ROLE_POLICY_ATTACHMENT, IAM_POLICY_ATTACHMENT, NATIVE_IAM_ROLE,
                 NATIVE_IAM_ROLE_POLICY, NATIVE_MANAGED_POLICY)
 
+# --- shapes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Devices:
+    """Where a shape declares EBS devices: ``path`` (``[]`` for a list), and under
+    ``ebs`` of each entry the ``kmsKeyId`` and ``encrypted`` settings.
+
+    ``default`` names the device judged when none is declared there (an instance's
+    root volume, a template's AMI volumes): the AWS-managed key unless the account
+    default says otherwise.
+    """
+
+    path: str
+    ebs: str = ""
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSpec:
+    """Where a shape names a launch template: the object at ``path`` (``[]`` for a
+    list) holds its ``id`` and ``name`` fields."""
+
+    path: str
+    id: str = "id"
+    name: str = "name"
+
+
+@dataclass(frozen=True, slots=True)
+class AwsShape(Shape):
+    """An AWS workload shape (see the module docstring; paths are under ``prefix``).
+
+    ``profiles``: paths of the instance profile, first set wins (ARN before name);
+    ``roles``: paths naming the IAM role the instances run as directly (EKS);
+    ``templates``: the launch templates it names; ``overrides``: instance types that
+    replace the templates' (``[]`` steps allowed); ``requirements``: attribute-based
+    instance selection, which names no type; ``hibernation``: the hibernation switch;
+    ``volumes``: attached volumes by id; ``attachments``: whether volume attachments
+    (``aws:ec2/volumeAttachment``, ``aws-native:ec2:VolumeAttachment``) name it.
+    """
+
+    devices: tuple[Devices, ...] = ()
+    profiles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    templates: tuple[TemplateSpec, ...] = ()
+    overrides: tuple[str, ...] = ()
+    requirements: tuple[str, ...] = ()
+    hibernation: tuple[str, ...] = ()
+    volumes: str | None = None
+    attachments: bool = False
+
+
 _EC2_SWITCHES = (Switch("cpuOptions.amdSevSnp", "sev-snp"),
                  Switch("enclaveOptions.enabled", "nitro-enclaves"))
+_MAPPINGS = Devices("blockDeviceMappings[]", "ebs", default="blockDeviceMappings")
+_TEMPLATE_PROFILE = ("iamInstanceProfile.arn", "iamInstanceProfile.name")
+_NATIVE_SPEC = TemplateSpec("launchTemplate", "launchTemplateId", "launchTemplateName")
+
+
+def _instance(token: str) -> AwsShape:
+    # aws.ec2.InstanceArgs / SpotInstanceRequestArgs: cpu_options.amd_sev_snp,
+    # enclave_options.enabled, instance_type, root_block_device / ebs_block_devices
+    # (.kms_key_id, .encrypted), iam_instance_profile (a name), launch_template
+    # (InstanceLaunchTemplateArgs: id, name, version), hibernation.
+    return AwsShape(
+        token, _EC2_SWITCHES, size="instanceType",
+        devices=(Devices("rootBlockDevice", default="rootBlockDevice"),
+                 Devices("ebsBlockDevices[]")),
+        profiles=("iamInstanceProfile",), templates=(TemplateSpec("launchTemplate"),),
+        hibernation=("hibernation",), attachments=True,
+    )
+
+
 # The shapes of AWS confidential workloads (see custodes.custody.shapes).
-SHAPES: Mapping[str, Shape] = {
-    INSTANCE: Shape(INSTANCE, _EC2_SWITCHES, size="instanceType"),
-    LAUNCH_TEMPLATE: Shape(LAUNCH_TEMPLATE, _EC2_SWITCHES, size="instanceType"),
+SHAPES: Mapping[str, AwsShape] = {
+    INSTANCE: _instance(INSTANCE),
+    SPOT_INSTANCE_REQUEST: _instance(SPOT_INSTANCE_REQUEST),
+    # aws.ec2.LaunchTemplateArgs: cpu_options.amd_sev_snp, enclave_options.enabled,
+    # instance_type, instance_requirements, block_device_mappings[].ebs.{kms_key_id,
+    # encrypted}, iam_instance_profile.{arn, name}, hibernation_options.configured.
+    LAUNCH_TEMPLATE: AwsShape(
+        LAUNCH_TEMPLATE, _EC2_SWITCHES, size="instanceType", devices=(_MAPPINGS,),
+        profiles=_TEMPLATE_PROFILE, requirements=("instanceRequirements",),
+        hibernation=("hibernationOptions.configured",),
+    ),
+    # aws.ec2.FleetArgs.launch_template_configs[]: launch_template_specification
+    # (launch_template_id, launch_template_name), overrides[].{instance_type,
+    # instance_requirements}.
+    FLEET: AwsShape(
+        FLEET, (),
+        templates=(TemplateSpec("launchTemplateConfigs[].launchTemplateSpecification",
+                                "launchTemplateId", "launchTemplateName"),),
+        overrides=("launchTemplateConfigs[].overrides[].instanceType",),
+        requirements=("launchTemplateConfigs[].overrides[].instanceRequirements",),
+    ),
+    # aws.ec2.SpotFleetRequestArgs.launch_template_configs[]: launch_template_specification
+    # (id, name), overrides[].{instance_type, instance_requirements}. Its inline
+    # launch_specifications have no cpu_options or enclave_options.
+    SPOT_FLEET_REQUEST: AwsShape(
+        SPOT_FLEET_REQUEST, (),
+        templates=(TemplateSpec("launchTemplateConfigs[].launchTemplateSpecification"),),
+        overrides=("launchTemplateConfigs[].overrides[].instanceType",),
+        requirements=("launchTemplateConfigs[].overrides[].instanceRequirements",),
+    ),
+    # aws.autoscaling.GroupArgs: launch_template (id, name), mixed_instances_policy
+    # .launch_template.{launch_template_specification (launch_template_id,
+    # launch_template_name), overrides[].{instance_type, instance_requirements,
+    # launch_template_specification}}.
+    AUTOSCALING_GROUP: AwsShape(
+        AUTOSCALING_GROUP, (),
+        templates=(
+            TemplateSpec("launchTemplate"),
+            TemplateSpec("mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
+                         "launchTemplateId", "launchTemplateName"),
+            TemplateSpec("mixedInstancesPolicy.launchTemplate.overrides[]"
+                         ".launchTemplateSpecification", "launchTemplateId",
+                         "launchTemplateName"),
+        ),
+        overrides=("mixedInstancesPolicy.launchTemplate.overrides[].instanceType",),
+        requirements=("mixedInstancesPolicy.launchTemplate.overrides[].instanceRequirements",),
+    ),
+    # aws.eks.NodeGroupArgs: launch_template (id, name), instance_types[],
+    # node_role_arn (the nodes' role; EKS refuses a template's instance profile).
+    EKS_NODE_GROUP: AwsShape(
+        EKS_NODE_GROUP, (), roles=("nodeRoleArn",), templates=(TemplateSpec("launchTemplate"),),
+        overrides=("instanceTypes[]",),
+    ),
+    # aws.batch.ComputeEnvironmentArgs.compute_resources: launch_template
+    # (launch_template_id, launch_template_name), instance_types[] (types or families),
+    # instance_role (an instance profile, by name or ARN).
+    BATCH_COMPUTE_ENVIRONMENT: AwsShape(
+        BATCH_COMPUTE_ENVIRONMENT, (), profiles=("computeResources.instanceRole",),
+        templates=(TemplateSpec("computeResources.launchTemplate", "launchTemplateId",
+                                "launchTemplateName"),),
+        overrides=("computeResources.instanceTypes[]",),
+    ),
+    # pulumi_aws_native.ec2.InstanceArgs: enclave_options.enabled, instance_type,
+    # block_device_mappings[].ebs.{kms_key_id, encrypted}, volumes[].volume_id,
+    # iam_instance_profile (a name), launch_template (launch_template_id,
+    # launch_template_name), hibernation_options.configured; cpu_options has no
+    # amd_sev_snp (see the module docstring).
+    NATIVE_INSTANCE: AwsShape(
+        NATIVE_INSTANCE, _EC2_SWITCHES, size="instanceType", devices=(_MAPPINGS,),
+        profiles=("iamInstanceProfile",), templates=(_NATIVE_SPEC,),
+        hibernation=("hibernationOptions.configured",), volumes="volumes[].volumeId",
+        attachments=True,
+    ),
+    # pulumi_aws_native.ec2.LaunchTemplateArgs.launch_template_data (LaunchTemplateDataArgs):
+    # cpu_options.amd_sev_snp, enclave_options.enabled, instance_type,
+    # instance_requirements, block_device_mappings[].ebs.{kms_key_id, encrypted},
+    # iam_instance_profile.{arn, name}, hibernation_options.configured.
+    NATIVE_LAUNCH_TEMPLATE: AwsShape(
+        NATIVE_LAUNCH_TEMPLATE, _EC2_SWITCHES, size="instanceType",
+        prefix="launchTemplateData.", devices=(_MAPPINGS,), profiles=_TEMPLATE_PROFILE,
+        requirements=("instanceRequirements",), hibernation=("hibernationOptions.configured",),
+    ),
+    # pulumi_aws_native.ec2.Ec2FleetArgs.launch_template_configs[]:
+    # launch_template_specification (launch_template_id, launch_template_name),
+    # overrides[].{instance_type, instance_requirements, block_device_mappings[].ebs,
+    # iam_instance_profile.{arn, name}}.
+    NATIVE_EC2_FLEET: AwsShape(
+        NATIVE_EC2_FLEET, (),
+        devices=(Devices("launchTemplateConfigs[].overrides[].blockDeviceMappings[]", "ebs"),),
+        templates=(TemplateSpec("launchTemplateConfigs[].launchTemplateSpecification",
+                                "launchTemplateId", "launchTemplateName"),),
+        overrides=("launchTemplateConfigs[].overrides[].instanceType",),
+        requirements=("launchTemplateConfigs[].overrides[].instanceRequirements",),
+    ),
+    # pulumi_aws_native.ec2.SpotFleetArgs.spot_fleet_request_config_data
+    # .launch_template_configs[]: launch_template_specification (launch_template_id,
+    # launch_template_name), overrides[].{instance_type, instance_requirements}.
+    NATIVE_SPOT_FLEET: AwsShape(
+        NATIVE_SPOT_FLEET, (), prefix="spotFleetRequestConfigData.",
+        templates=(TemplateSpec("launchTemplateConfigs[].launchTemplateSpecification",
+                                "launchTemplateId", "launchTemplateName"),),
+        overrides=("launchTemplateConfigs[].overrides[].instanceType",),
+        requirements=("launchTemplateConfigs[].overrides[].instanceRequirements",),
+    ),
+    # pulumi_aws_native.autoscaling.AutoScalingGroupArgs: launch_template
+    # (launch_template_id, launch_template_name), mixed_instances_policy.launch_template
+    # .{launch_template_specification, overrides[].{instance_type, instance_requirements,
+    # launch_template_specification}}.
+    NATIVE_AUTOSCALING_GROUP: AwsShape(
+        NATIVE_AUTOSCALING_GROUP, (),
+        templates=(
+            _NATIVE_SPEC,
+            TemplateSpec("mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
+                         "launchTemplateId", "launchTemplateName"),
+            TemplateSpec("mixedInstancesPolicy.launchTemplate.overrides[]"
+                         ".launchTemplateSpecification", "launchTemplateId",
+                         "launchTemplateName"),
+        ),
+        overrides=("mixedInstancesPolicy.launchTemplate.overrides[].instanceType",),
+        requirements=("mixedInstancesPolicy.launchTemplate.overrides[].instanceRequirements",),
+    ),
+    # pulumi_aws_native.eks.NodegroupArgs: launch_template (id, name), instance_types[],
+    # node_role (the role ARN).
+    NATIVE_EKS_NODEGROUP: AwsShape(
+        NATIVE_EKS_NODEGROUP, (), roles=("nodeRole",),
+        templates=(TemplateSpec("launchTemplate"),), overrides=("instanceTypes[]",),
+    ),
+    # pulumi_aws_native.batch.ComputeEnvironmentArgs.compute_resources: launch_template
+    # (launch_template_id, launch_template_name, overrides[] of the same, with
+    # target_instance_types[]), instance_types[], instance_role.
+    NATIVE_BATCH_COMPUTE_ENVIRONMENT: AwsShape(
+        NATIVE_BATCH_COMPUTE_ENVIRONMENT, (), profiles=("computeResources.instanceRole",),
+        templates=(TemplateSpec("computeResources.launchTemplate", "launchTemplateId",
+                                "launchTemplateName"),
+                   TemplateSpec("computeResources.launchTemplate.overrides[]",
+                                "launchTemplateId", "launchTemplateName")),
+        overrides=("computeResources.instanceTypes[]",
+                   "computeResources.launchTemplate.overrides[].targetInstanceTypes[]"),
+    ),
+    # pulumi_aws_native.workspacesinstances.WorkspaceInstanceArgs.managed_instance
+    # (ManagedInstancePropertiesArgs): enclave_options.enabled, instance_type,
+    # block_device_mappings[].ebs.{kms_key_id, encrypted}, iam_instance_profile.{arn,
+    # name}, hibernation_options.configured (its cpu_options has no amd_sev_snp).
+    NATIVE_WORKSPACE_INSTANCE: AwsShape(
+        NATIVE_WORKSPACE_INSTANCE, _EC2_SWITCHES, size="instanceType",
+        prefix="managedInstance.", devices=(_MAPPINGS,), profiles=_TEMPLATE_PROFILE,
+        hibernation=("hibernationOptions.configured",),
+    ),
 }
 WORKLOAD_TYPES = tuple(SHAPES)
 # Every type this module reads; the no-silent-pass net scans the others.
 MODELLED_TYPES = (*SHAPES, VOLUME, VOLUME_ATTACHMENT, DEFAULT_KMS_KEY, ENCRYPTION_BY_DEFAULT,
                   *KEY_TYPES, CUSTOM_KEY_STORE, IAM_ROLE, IAM_INSTANCE_PROFILE,
-                  *POLICY_TYPES, *EXPOSURE_TYPES)
+                  *POLICY_TYPES, *EXPOSURE_TYPES, NATIVE_VOLUME, NATIVE_VOLUME_ATTACHMENT,
+                  NATIVE_IAM_INSTANCE_PROFILE)
 # Types with a confidential-computing input that custodes deliberately does not model.
 OUT_OF_SCOPE: Mapping[str, str] = {}
 
+ATTRIBUTE_SELECTED: Final = "attribute-selected"
+"""The value :func:`instance_types` gives for instances chosen by attributes
+(``instanceRequirements``): no instance type is named."""
+
 
 def is_confidential(resource: Resource) -> bool | None:
-    """Whether a resource of a shape type turns a TEE on (``None`` when unknown)."""
+    """Whether a resource of a shape type turns a TEE on (``None`` when unknown).
+
+    A resource that names a launch template and turns nothing on itself is
+    confidential through the template: from the resource alone that cannot be told
+    (see :func:`is_confidential_in`).
+    """
     shape = SHAPES.get(resource.type)
-    return None if shape is None else shape.confidential(resource)
+    if shape is None:
+        return None
+    own = shape.confidential(resource)
+    if own is False and any(True for _ in _template_specs(resource, shape)):
+        return None
+    return own
+
+
+def is_confidential_in(resource: Resource, graph: Graph) -> bool | None:
+    """Whether a resource of a shape type turns a TEE on, itself or through the launch
+    templates it names (``None`` when unknown, or when a template is outside the stack)."""
+    if resource.type not in SHAPES:
+        return None
+    found = technologies(graph, resource)
+    if found:
+        return None if found == (UNKNOWN_TECHNOLOGY,) else True
+    if any(template.state != "resolved" for template in templates(graph, resource)):
+        return None
+    return False
+
 
 # Operations that hand key material or plaintext to the caller.
 RELEASE_ACTIONS = (
@@ -104,7 +390,8 @@ _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?P<path>(?:[^/]+/)*)(
 
 
 def is_sev_snp(resource: Resource) -> bool | None:
-    """Whether AMD SEV-SNP is on (``None`` when the setting is unknown)."""
+    """Whether AMD SEV-SNP is on in the resource's own top-level ``cpuOptions``
+    (``None`` when the setting is unknown); :func:`technologies` reads every shape."""
     value = resource.get("cpuOptions.amdSevSnp")
     if value is UNKNOWN:
         return None
@@ -112,17 +399,163 @@ def is_sev_snp(resource: Resource) -> bool | None:
 
 
 def is_enclave_parent(resource: Resource) -> bool | None:
-    """Whether Nitro Enclaves are enabled (``None`` when the setting is unknown)."""
+    """Whether Nitro Enclaves are enabled in the resource's own top-level
+    ``enclaveOptions`` (``None`` when the setting is unknown); :func:`technologies` reads
+    every shape, templates included."""
     value = resource.get("enclaveOptions.enabled")
     if value is UNKNOWN:
         return None
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
-def instance_type(resource: Resource) -> Any:
-    """The declared instance type of an Instance or LaunchTemplate."""
-    return resource.get("instanceType")
+def _template_specs(resource: Resource, shape: AwsShape) -> Iterator[tuple[TemplateSpec, str,
+                                                                             Any]]:
+    for spec in shape.templates:
+        for path, value in resource.values(shape.prefix + spec.path):
+            if value is not None:
+                yield spec, path, value
 
+
+@dataclass(frozen=True, slots=True)
+class NamedTemplate:
+    """A launch template a resource names at ``path``: ``state`` as for a
+    :class:`~custodes.model.Reference` (``resolved`` with its ``candidates``)."""
+
+    path: str
+    state: str
+    candidates: tuple[Resource, ...] = ()
+    value: Any = None
+
+
+def _templates_by_name(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+    def build(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
+        index: dict[str, list[Resource]] = {}
+        for template in graph.of_type(*TEMPLATE_TYPES):
+            field_name = "name" if template.type == LAUNCH_TEMPLATE else "launchTemplateName"
+            for name in (template.get(field_name), template.output(field_name)):
+                if isinstance(name, str) and name:
+                    bucket = index.setdefault(name, [])
+                    if template not in bucket:
+                        bucket.append(template)
+        return {name: tuple(found) for name, found in index.items()}
+
+    return graph.derived(("aws-launch-templates-by-name",), build)
+
+
+def templates(graph: Graph, resource: Resource) -> tuple[NamedTemplate, ...]:
+    """The launch templates ``resource`` names, each followed to the stack's templates.
+
+    By id first, then by name; computed once per resource and graph.
+    """
+    shape = SHAPES.get(resource.type)
+    if shape is None or not shape.templates:
+        return ()
+    cache: dict[str, tuple[NamedTemplate, ...]] = graph.derived(("aws-named-templates",),
+                                                               lambda graph: {})
+    found = cache.get(resource.urn)
+    if found is None:
+        found = cache[resource.urn] = tuple(_named_templates(graph, resource, shape))
+    return found
+
+
+def _named_templates(graph: Graph, resource: Resource, shape: AwsShape) -> Iterator[
+    NamedTemplate
+]:
+    for spec, path, value in _template_specs(resource, shape):
+        if not isinstance(value, Mapping):
+            yield NamedTemplate(path, "unknown", (), value)
+            continue
+        reference: Reference | None = None
+        for field_name in (spec.id, spec.name):
+            field_value = value.get(field_name)
+            if field_value is None or field_value == "":
+                continue
+            reference = graph.reference(resource, f"{path}.{field_name}", field_value,
+                                        TEMPLATE_TYPES)
+            if reference.state == "external" and field_name == spec.name and \
+                    isinstance(field_value, str):
+                named = _templates_by_name(graph).get(field_value, ())
+                if named:
+                    reference = Reference(reference.path, field_value, "resolved", named)
+            break
+        if reference is None:
+            continue  # a specification that names no template
+        yield NamedTemplate(reference.path, reference.state, reference.candidates,
+                            reference.value)
+
+
+def technologies(graph: Graph, resource: Resource) -> tuple[str, ...]:
+    """The TEE technologies a workload turns on, its own and its templates'.
+
+    A switch the resource sets itself (on or off) overrides its templates', as an
+    instance's parameters override its launch template's; may hold
+    :data:`~custodes.custody.shapes.UNKNOWN_TECHNOLOGY`.
+    """
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return ()
+    found = list(shape.technologies(resource))
+    if shape.templates:
+        own = {switch.technology for switch in shape.switches
+               if shape.get(resource, switch.path) is not None}
+        for named in templates(graph, resource):
+            for template in named.candidates:
+                for technology in technologies(graph, template):
+                    if technology not in own and technology not in found:
+                        found.append(technology)
+    if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
+        found.remove(UNKNOWN_TECHNOLOGY)
+    order = {switch.technology: index for index, switch in enumerate(_EC2_SWITCHES)}
+    return tuple(sorted(found, key=lambda technology: order.get(technology, len(order))))
+
+
+def instance_types(graph: Graph, resource: Resource) -> list[tuple[str, Any]]:
+    """Every instance type a workload may launch, as ``(path, value)``.
+
+    A resource's overrides (an Auto Scaling group's, a fleet's, a node group's
+    ``instanceTypes``) replace its templates' types; otherwise its own size, or its
+    templates'. ``value`` is a string, :data:`UNKNOWN`, or :data:`ATTRIBUTE_SELECTED`
+    where instances are chosen by attributes; a template's entries have paths
+    ``<reference> → <template>.<path>``.
+    """
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return []
+    found: list[tuple[str, Any]] = []
+    for path in shape.overrides:
+        found.extend((here, value) for here, value in resource.values(shape.prefix + path)
+                     if value is not None)
+    for path in shape.requirements:
+        found.extend((here, ATTRIBUTE_SELECTED if value is not UNKNOWN else UNKNOWN)
+                     for here, value in resource.values(shape.prefix + path)
+                     if value is not None)
+    if found:
+        return found
+    size = shape.size_of(resource)
+    if size is not None:
+        return [(shape.prefix + (shape.size or ""), size)]
+    for named in templates(graph, resource):
+        for template in named.candidates:
+            found.extend((f"{named.path} → {template.name}.{path}", value)
+                         for path, value in instance_types(graph, template))
+    return found
+
+
+def hibernation(graph: Graph, resource: Resource) -> Any:
+    """The hibernation setting of a workload (its own, else its templates')."""
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return None
+    for path in shape.hibernation:
+        value = shape.get(resource, path)
+        if value is not None:
+            return value
+    for named in templates(graph, resource):
+        for template in named.candidates:
+            value = hibernation(graph, template)
+            if value is not None:
+                return value
+    return None
 
 # --- key custody -----------------------------------------------------------
 
@@ -133,18 +566,20 @@ def key_custody(graph: Graph, key: Resource, seen: frozenset[str] = frozenset())
     """The custody level of a KMS key resource of the stack, with the reason."""
     if key.urn in seen:
         return None, "alias cycle"
-    if key.type == KMS_ALIAS:
+    if key.type in (KMS_ALIAS, NATIVE_KMS_ALIAS):
         target = key.get("targetKeyId")
         reference = graph.reference(key, "targetKeyId", target, KEY_TYPES)
         return _reference_custody(graph, reference.state, reference.candidates, target,
                                   seen | {key.urn})
     if key.type == KMS_EXTERNAL_KEY:
         return CustodyLevel.CUSTOMER_KMS, f"imported key material ({key.name}) held by AWS KMS"
-    if key.type == KMS_REPLICA_KEY:
+    if key.type in (KMS_REPLICA_KEY, NATIVE_KMS_REPLICA_KEY):
         primary = key.get("primaryKeyArn")
         reference = graph.reference(key, "primaryKeyArn", primary, KEY_TYPES)
         return _reference_custody(graph, reference.state, reference.candidates, primary,
                                   seen | {key.urn})
+    if key.type == NATIVE_KMS_KEY:
+        return _native_key_custody(key)
     xks_key = key.get("xksKeyId")
     store_id = key.get("customKeyStoreId")
     if isinstance(xks_key, str) and xks_key:
@@ -161,6 +596,17 @@ def key_custody(graph: Graph, key: Resource, seen: frozenset[str] = frozenset())
     if store_type == "EXTERNAL_KEY_STORE":
         return CustodyLevel.CUSTOMER_EXTERNAL, f"key {key.name} in external key store {store.name}"
     return CustodyLevel.CUSTOMER_HSM, f"key {key.name} in CloudHSM key store {store.name}"
+
+
+def _native_key_custody(key: Resource) -> tuple[CustodyLevel | None, str]:
+    """An ``aws-native:kms:Key``: always in the multi-tenant AWS KMS (see the module)."""
+    origin = key.get("origin")
+    if origin is None or origin == "" or origin is UNKNOWN or origin == "AWS_KMS":
+        # Both origins CloudFormation accepts leave the key in AWS KMS.
+        return CustodyLevel.CUSTOMER_KMS, f"customer key {key.name} in the multi-tenant AWS KMS"
+    if origin == "EXTERNAL":
+        return CustodyLevel.CUSTOMER_KMS, f"imported key material ({key.name}) held by AWS KMS"
+    return None, f"key {key.name} has an origin custodes does not know ({_shown(origin)})"
 
 
 def _shown(value: Any, limit: int = 120) -> str:
@@ -227,50 +673,107 @@ def _encrypted(value: Any) -> bool | None:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
+def _declared_devices(resource: Resource, shape: AwsShape) -> tuple[list[tuple[str, Any]],
+                                                                     list[str]]:
+    """The EBS settings a resource declares, by path, and the default devices it leaves
+    to the AMI (paths of :attr:`Devices.default` where nothing is declared)."""
+    declared: list[tuple[str, Any]] = []
+    defaults: list[str] = []
+    for devices in shape.devices:
+        found: list[tuple[str, Any]] = []
+        for path, value in resource.values(shape.prefix + devices.path):
+            if value is None:
+                continue
+            if devices.ebs and value is not UNKNOWN:
+                ebs = value.get(devices.ebs) if isinstance(value, Mapping) else None
+                if ebs is None:
+                    continue  # an instance-store or suppressed device: no EBS key
+                path, value = f"{path}.{devices.ebs}", ebs
+            found.append((path, value))
+        declared.extend(found)
+        if not found and devices.default is not None:
+            defaults.append(shape.prefix + devices.default)
+    return declared, defaults
+
+
+def _device_key(graph: Graph, owner: Resource, path: str, device: Any,
+                by_default: bool) -> KeyCustody:
+    """The custody of one EBS device's key (``device``: its settings, ``None`` for defaults)."""
+    if device is UNKNOWN:
+        return KeyCustody(path, None, "the block device settings are unknown", None, None)
+    device = device if isinstance(device, Mapping) else {}
+    key_path = f"{path}.kmsKeyId" if path else "kmsKeyId"
+    key_value = device.get("kmsKeyId")
+    if key_value in (None, "") and _encrypted(device.get("encrypted")) is False \
+            and not by_default:
+        return KeyCustody(key_path, CustodyLevel.PROVIDER, "the volume is not encrypted")
+    return disk_key(graph, owner, key_path, key_value)
+
+
+def _encrypted_by_default(graph: Graph) -> bool:
+    return any(_encrypted(setting.get("enabled"))
+               for setting in graph.of_type(ENCRYPTION_BY_DEFAULT))
+
+
 def _device_keys(graph: Graph, resource: Resource) -> Iterator[KeyCustody]:
-    if resource.type == INSTANCE:
-        devices = [("rootBlockDevice", resource.get("rootBlockDevice"))]
-        devices += list(resource.values("ebsBlockDevices[]"))
-        key_field, encrypted_field = "kmsKeyId", "encrypted"
-    else:
-        devices = [
-            (f"{path}.ebs", mapping.get("ebs") if isinstance(mapping, Mapping) else None)
-            for path, mapping in resource.values("blockDeviceMappings[]")
-        ]
-        devices = [(path, ebs) for path, ebs in devices if ebs is not None]
-        key_field, encrypted_field = "kmsKeyId", "encrypted"
-        if not devices:
-            # A launch template without mappings keeps the AMI's volumes.
-            devices = [("blockDeviceMappings", None)]
-    by_default = any(
-        _encrypted(setting.get("enabled")) for setting in graph.of_type(ENCRYPTION_BY_DEFAULT)
-    )
-    for path, device in devices:
-        if device is UNKNOWN:
-            yield KeyCustody(path, None, "the block device settings are unknown", None, None)
+    """The keys of every EBS device a workload launches with: its own, its attached
+    volumes' and its launch templates' (whose custody is the workload's)."""
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return
+    by_default = _encrypted_by_default(graph)
+    declared, defaults = _declared_devices(resource, shape)
+    for path, device in declared:
+        yield _device_key(graph, resource, path, device, by_default)
+    named = templates(graph, resource)
+    if not named:
+        # No template to supply them: the AMI's volumes, under the default key.
+        for path in defaults:
+            yield _device_key(graph, resource, path, None, by_default)
+    for template in named:
+        if template.state != "resolved":
+            where = "an unknown value" if template.state == "unknown" else \
+                f"{_shown(template.value)}, outside the stack"
+            yield KeyCustody(template.path, None, f"the launch template is {where}: its "
+                             "block devices and keys cannot be told", None, None)
             continue
-        device = device if isinstance(device, Mapping) else {}
-        key_path = f"{path}.{key_field}"
-        key_value = device.get(key_field)
-        encrypted = _encrypted(device.get(encrypted_field))
-        if key_value in (None, "") and encrypted is False and not by_default:
-            yield KeyCustody(key_path, CustodyLevel.PROVIDER, "the volume is not encrypted")
-            continue
-        yield disk_key(graph, resource, key_path, key_value)
-    if resource.type == INSTANCE:
-        yield from _attached_volume_keys(graph, resource)
+        for candidate in template.candidates:
+            for custody in _device_keys(graph, candidate):
+                yield KeyCustody(f"{template.path} → {candidate.name}.{custody.path}",
+                                 custody.level, custody.note, custody.key,
+                                 custody.attestation_bound)
+    yield from _attached_volume_keys(graph, resource, shape)
 
 
-def _attached_volume_keys(graph: Graph, instance: Resource) -> Iterator[KeyCustody]:
-    attachments = graph.referrers((VOLUME_ATTACHMENT,), "instanceId", (INSTANCE,))
-    for attachment in attachments.get(instance.urn, ()):
-        volume = graph.reference(attachment, "volumeId", attachment.get("volumeId"), (VOLUME,))
-        for candidate in volume.candidates:
-            custody = disk_key(graph, candidate, "kmsKeyId", candidate.get("kmsKeyId"))
-            yield KeyCustody(
-                f"volume {candidate.name}.kmsKeyId", custody.level, custody.note,
-                custody.key, custody.attestation_bound,
-            )
+def _attached_volume_keys(graph: Graph, instance: Resource, shape: AwsShape) -> Iterator[
+    KeyCustody
+]:
+    """The keys of the EBS volumes attached to an instance, by attachment or by id."""
+    named: list[tuple[str, Reference]] = []
+    if shape.volumes is not None:
+        for path, value in instance.values(shape.prefix + shape.volumes):
+            if value is not None:
+                named.append((path, graph.reference(instance, path, value, VOLUME_TYPES)))
+    if shape.attachments:
+        instances = (INSTANCE, NATIVE_INSTANCE)
+        attachments = graph.referrers((VOLUME_ATTACHMENT, NATIVE_VOLUME_ATTACHMENT),
+                                      "instanceId", instances)
+        for attachment in attachments.get(instance.urn, ()):
+            value = attachment.get("volumeId")
+            reference = graph.reference(attachment, "volumeId", value, VOLUME_TYPES)
+            named.append((f"attachment {attachment.name}.volumeId", reference))
+    by_default = _encrypted_by_default(graph) if named else False
+    for path, reference in named:
+        if reference.state != "resolved":
+            where = "an unknown value" if reference.state == "unknown" else \
+                f"{_shown(reference.value)}, outside the stack"
+            yield KeyCustody(path, None, f"the attached volume is {where}: its key cannot be "
+                             "told", None, None)
+            continue
+        for volume in reference.candidates:
+            custody = _device_key(graph, volume, "", volume.props, by_default)
+            yield KeyCustody(f"volume {volume.name}.{custody.path}", custody.level,
+                             custody.note, custody.key, custody.attestation_bound)
 
 
 # --- key policies and enclave release ----------------------------------------
@@ -520,8 +1023,9 @@ def _attested_roles(graph: Graph) -> Mapping[str, tuple[bool, tuple[Resource, ..
         roles: dict[str, tuple[bool, list[Resource]]] = {}
         tpm = _mentions_nitro_tpm(graph)
         for instance in graph.of_type(*WORKLOAD_TYPES):
-            enclave = is_enclave_parent(instance) is True
-            if not enclave and (not tpm or is_sev_snp(instance) is not True):
+            found = technologies(graph, instance)
+            enclave = "nitro-enclaves" in found
+            if not enclave and (not tpm or "sev-snp" not in found):
                 continue
             for role in instance_roles(graph, instance):
                 was, instances = roles.get(role.urn, (False, []))
@@ -544,21 +1048,34 @@ def attested_roles(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
 
 
 def instance_roles(graph: Graph, instance: Resource) -> list[Resource]:
-    """The IAM roles an instance or launch template runs as."""
-    if instance.type == LAUNCH_TEMPLATE:
-        profile_value = instance.get("iamInstanceProfile.arn")
-        if profile_value is None or profile_value == "":  # never the truth of an unknown
-            profile_value = instance.get("iamInstanceProfile.name")
-        path = "iamInstanceProfile"
-    else:
-        profile_value, path = instance.get("iamInstanceProfile"), "iamInstanceProfile"
-    profiles = graph.reference(instance, path, profile_value, (IAM_INSTANCE_PROFILE,)).candidates
+    """The IAM roles a workload's instances run as: through its instance profile, the
+    role it names (an EKS node group's), or else its launch templates'."""
+    shape = SHAPES.get(instance.type)
+    if shape is None:
+        return []
     roles: list[Resource] = []
-    for profile in profiles:
-        role_value = profile.get("role")
-        for role in graph.reference(profile, "role", role_value, (IAM_ROLE,)).candidates:
-            if role not in roles:
-                roles.append(role)
+
+    def add(found: tuple[Resource, ...] | list[Resource]) -> None:
+        roles.extend(role for role in found if role not in roles)
+
+    for path in shape.roles:
+        value = shape.get(instance, path)
+        add(graph.reference(instance, shape.prefix + path, value, ROLE_TYPES).candidates)
+    for path in shape.profiles:
+        value = shape.get(instance, path)
+        if value is None or value == "":  # never the truth of an unknown
+            continue
+        profiles = graph.reference(instance, shape.prefix + path, value, PROFILE_TYPES)
+        for profile in profiles.candidates:
+            # aws.iam.InstanceProfile.role (a name); aws-native InstanceProfile.roles[].
+            for role_path, role_value in (("role", profile.get("role")),
+                                          *profile.values("roles[]")):
+                add(graph.reference(profile, role_path, role_value, ROLE_TYPES).candidates)
+        break
+    if not roles:
+        for named in templates(graph, instance):
+            for template in named.candidates:
+                add(instance_roles(graph, template))
     return roles
 
 
@@ -1037,7 +1554,8 @@ def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
         key = keys[position]
         binding = release_binding(graph, key)
         level, note = key_custody(graph, key)
-        label = "enclave key" if is_enclave_parent(parent) else "attested key"
+        label = "enclave key" if "nitro-enclaves" in technologies(graph, parent) \
+            else "attested key"
         yield KeyCustody(f"{label} {key.name}", level, note, key, binding.bound)
 
 
@@ -1045,21 +1563,15 @@ def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
 
 
 def workloads(graph: Graph) -> Iterator[Workload]:
-    """Every SEV-SNP or Nitro Enclaves instance and launch template of the stack."""
+    """Every resource of a shape type that turns SEV-SNP or Nitro Enclaves on, itself or
+    through the launch template it names."""
     for resource in graph.of_type(*WORKLOAD_TYPES):
-        technologies: list[str] = []
-        founders: list[str] = []
-        if is_sev_snp(resource):
-            technologies.append("sev-snp")
-            founders.append("AMD")
-        if is_enclave_parent(resource):
-            technologies.append("nitro-enclaves")
-            founders.append("AWS")
-        if not technologies:
+        found = technologies(graph, resource)
+        if not found:
             continue
         keys = list(_device_keys(graph, resource))
         keys.extend(_enclave_keys(graph, resource))
-        enclave = "nitro-enclaves" in technologies
+        enclave = "nitro-enclaves" in found
         # Enclave keys, and keys released on NitroTPM attestation (any Nitro instance).
         bound = any(key.attestation_bound for key in keys
                     if key.path.startswith(("enclave key ", "attested key ")))
@@ -1067,8 +1579,8 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             resource=resource,
             cloud="aws",
             provider="AWS",
-            technologies=tuple(technologies),
-            founders=tuple(founders),
+            technologies=found,
+            founders=tuple(dict.fromkeys(founder(technology) for technology in found)),
             keys=tuple(keys),
             # KMS checks the enclave's attestation document against the PCRs the
             # customer wrote into the key policy; SEV-SNP reports have no

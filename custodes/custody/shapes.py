@@ -19,7 +19,8 @@ one. The pieces every cloud shares live here:
 Each cloud module exports ``SHAPES``, ``MODELLED_TYPES`` (every type its custody
 and rules read: shapes, keys, vaults, roles …), ``OUT_OF_SCOPE`` (type token →
 why a type with a confidential input is deliberately not modelled),
-``is_confidential(resource)`` and ``workloads(graph)``; :mod:`custodes.custody`
+``is_confidential(resource)`` (and, where a shape is confidential through another
+resource of the stack, ``is_confidential_in(resource, graph)``) and ``workloads(graph)``; :mod:`custodes.custody`
 lists the modules.
 """
 

@@ -125,14 +125,20 @@ def enclave_key_attestation(resource: Resource, context: Context) -> Iterator[Ou
                 "checks this).",
 )
 def sev_snp_supported_type(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """``cpuOptions.amdSevSnp=enabled`` only on M6a/C6a/R6a."""
-    if facts.is_sev_snp(resource) is not True:
+    """``cpuOptions.amdSevSnp=enabled`` only on M6a/C6a/R6a, including every instance
+    type a group or fleet may launch from a SEV-SNP template (its overrides)."""
+    if "sev-snp" not in facts.technologies(context.graph, resource):
         return
-    instance_type = facts.instance_type(resource)
-    if instance_type is UNKNOWN:
-        yield Unresolved("the instance type is unknown")
-    elif isinstance(instance_type, str) and not aws_sev_snp_supported(instance_type):
-        yield Violation(f"{instance_type} does not offer AMD SEV-SNP (M6a, C6a, R6a only)")
+    for path, instance_type in facts.instance_types(context.graph, resource):
+        where = "" if path == "instanceType" else f"{path}: "
+        if instance_type is UNKNOWN:
+            yield Unresolved(f"{where}the instance type is unknown")
+        elif instance_type is facts.ATTRIBUTE_SELECTED:
+            yield Unresolved(f"{where}instances are chosen by attributes, not by type: "
+                             "whether they offer AMD SEV-SNP cannot be told")
+        elif isinstance(instance_type, str) and not aws_sev_snp_supported(instance_type):
+            yield Violation(f"{where}{instance_type} does not offer AMD SEV-SNP "
+                            "(M6a, C6a, R6a only)")
 
 
 @rule(
@@ -150,19 +156,20 @@ def sev_snp_supported_type(resource: Resource, context: Context) -> Iterator[Out
 )
 def enclave_supported_type(resource: Resource, context: Context) -> Iterator[Outcome]:
     """``enclaveOptions.enabled`` only on a supported type, without hibernation."""
-    if facts.is_enclave_parent(resource) is not True:
+    if "nitro-enclaves" not in facts.technologies(context.graph, resource):
         return
-    instance_type = facts.instance_type(resource)
-    if instance_type is UNKNOWN:
-        yield Unresolved("the instance type is unknown")
-    elif isinstance(instance_type, str):
-        problem = aws_nitro_enclaves_problem(instance_type)
-        if problem:
-            yield Violation(problem)
-    hibernation = resource.get("hibernation")
-    if hibernation is None:
-        hibernation = resource.get("hibernationOptions.configured")
-    if is_true(hibernation):
+    for path, instance_type in facts.instance_types(context.graph, resource):
+        where = "" if path == "instanceType" else f"{path}: "
+        if instance_type is UNKNOWN:
+            yield Unresolved(f"{where}the instance type is unknown")
+        elif instance_type is facts.ATTRIBUTE_SELECTED:
+            yield Unresolved(f"{where}instances are chosen by attributes, not by type: "
+                             "whether they can be enclave parents cannot be told")
+        elif isinstance(instance_type, str):
+            problem = aws_nitro_enclaves_problem(instance_type)
+            if problem:
+                yield Violation(f"{where}{problem}")
+    if is_true(facts.hibernation(context.graph, resource)):
         yield Violation("Nitro Enclaves cannot be used with hibernation")
 
 

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import ModuleType
 
 from custodes.custody import CUSTODY_LABELS, CustodyLevel, clouds
-from custodes.model import UNKNOWN, Resource
+from custodes.model import UNKNOWN, Graph, Resource
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
+
+
+def _in_graph(module: ModuleType) -> Callable[[Resource, Graph], bool | None]:
+    """The module's ``is_confidential_in(resource, graph)`` where it has one (a shape
+    that is confidential through another resource, such as an Auto Scaling group
+    through its launch template), else its ``is_confidential(resource)``."""
+    in_graph: Callable[[Resource, Graph], bool | None] | None = getattr(
+        module, "is_confidential_in", None)
+    if in_graph is not None:
+        return in_graph
+    alone: Callable[[Resource], bool | None] = module.is_confidential
+    return lambda resource, graph: alone(resource)
+
 
 # Whether a resource of each shape type is a confidential workload (None: unknown),
 # from every cloud's table of shapes.
-_CONFIDENTIAL: dict[str, Callable[[Resource], bool | None]] = {
-    token: module.is_confidential for module in clouds() for token in module.SHAPES
+_CONFIDENTIAL: dict[str, Callable[[Resource, Graph], bool | None]] = {
+    token: _in_graph(module) for module in clouds() for token in module.SHAPES
 }
 ALL_WORKLOAD_TYPES = tuple(_CONFIDENTIAL)
 
@@ -46,7 +60,7 @@ def classified_workload(resource: Resource, context: Context) -> Iterator[Outcom
     classifications = {c.lower() for c in context.config.get("classifications", ())}
     if not isinstance(value, str) or value.lower() not in classifications:
         return
-    confidential = _CONFIDENTIAL[resource.type](resource)
+    confidential = _CONFIDENTIAL[resource.type](resource, context.graph)
     if confidential is None:
         yield Unresolved(f"classified {value!r}, but whether it is confidential is unknown")
     elif not confidential:

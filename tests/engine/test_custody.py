@@ -331,3 +331,196 @@ def test_a_role_whose_path_is_unknown_is_still_named_by_its_arn() -> None:
     key = resource(KEY, "k", {"policy": policy})
     binding = aws_custody.release_binding(graph(role, parent, profile, key), key)
     assert binding.bound is False and binding.roles == (role,)
+
+
+# --- AWS shapes: every type that launches instances --------------------------
+
+NATIVE_INSTANCE = "aws-native:ec2:Instance"
+TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+NATIVE_TEMPLATE = "aws-native:ec2:LaunchTemplate"
+
+
+def snp_template(token: str = TEMPLATE, name: str = "lt", key: str | None = None,
+                 **data: Any) -> Any:
+    ebs: dict[str, Any] = {"encrypted": True}
+    if key:
+        ebs["kmsKeyId"] = key
+    settings = {"instanceType": "m6a.large", "cpuOptions": {"amdSevSnp": "enabled"},
+                "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": ebs}], **data}
+    if token == NATIVE_TEMPLATE:
+        return resource(token, name, {"launchTemplateName": name,
+                                      "launchTemplateData": settings}, id=f"{name}-id")
+    return resource(token, name, {"name": name, **settings}, id=f"{name}-id")
+
+
+# One program fragment per type that is confidential only through the template it
+# names, as a user writes it (pulumi-aws 7 / pulumi-aws-native 1.84 input names).
+NAMING_THE_TEMPLATE = [
+    ("aws:ec2/instance:Instance", {"launchTemplate": {"id": "lt-id"}}),
+    ("aws:ec2/spotInstanceRequest:SpotInstanceRequest", {"launchTemplate": {"name": "lt"}}),
+    ("aws:ec2/fleet:Fleet", {"launchTemplateConfigs": [
+        {"launchTemplateSpecification": {"launchTemplateId": "lt-id"}}]}),
+    ("aws:ec2/spotFleetRequest:SpotFleetRequest", {"launchTemplateConfigs": [
+        {"launchTemplateSpecification": {"id": "lt-id"}}]}),
+    ("aws:autoscaling/group:Group", {"launchTemplate": {"id": "lt-id"}}),
+    ("aws:autoscaling/group:Group", {"mixedInstancesPolicy": {"launchTemplate": {
+        "launchTemplateSpecification": {"launchTemplateName": "lt"}}}}),
+    ("aws:eks/nodeGroup:NodeGroup", {"launchTemplate": {"id": "lt-id"}}),
+    ("aws:batch/computeEnvironment:ComputeEnvironment", {"computeResources": {
+        "launchTemplate": {"launchTemplateId": "lt-id"}}}),
+    (NATIVE_INSTANCE, {"launchTemplate": {"launchTemplateId": "lt-id"}}),
+    ("aws-native:ec2:Ec2Fleet", {"launchTemplateConfigs": [
+        {"launchTemplateSpecification": {"launchTemplateName": "lt"}}]}),
+    ("aws-native:ec2:SpotFleet", {"spotFleetRequestConfigData": {"launchTemplateConfigs": [
+        {"launchTemplateSpecification": {"launchTemplateId": "lt-id"}}]}}),
+    ("aws-native:autoscaling:AutoScalingGroup", {"launchTemplate": {
+        "launchTemplateId": "lt-id"}}),
+    ("aws-native:eks:Nodegroup", {"launchTemplate": {"id": "lt-id"}}),
+    ("aws-native:batch:ComputeEnvironment", {"computeResources": {"launchTemplate": {
+        "overrides": [{"launchTemplateName": "lt"}]}}}),
+]
+
+
+@pytest.mark.parametrize(("token", "props"), NAMING_THE_TEMPLATE,
+                         ids=[f"{t.split(':')[-1]}-{i}" for i, (t, _) in
+                              enumerate(NAMING_THE_TEMPLATE)])
+@pytest.mark.parametrize("template_token", [TEMPLATE, NATIVE_TEMPLATE])
+def test_a_group_or_fleet_is_a_workload_with_its_templates_technologies_and_keys(
+        token: str, props: dict[str, Any], template_token: str) -> None:
+    key = resource(KEY, "k", {"customKeyStoreId": "cks-1"}, {"arn": key_arn("k")})
+    store = resource(STORE, "hsm", {"customKeyStoreType": "AWS_CLOUDHSM"}, id="cks-1")
+    template = snp_template(template_token, key=key_arn("k"))
+    group = resource(token, "group", props)
+    by_urn = {w.resource.name: w for w in analyse(graph(group, template, key, store))}
+    workload = by_urn["group"]
+    assert workload.technologies == ("sev-snp",) and workload.founders == ("AMD",)
+    assert [k.label for k in workload.keys] == ["customer-hsm"]
+    assert workload.keys[0].path.endswith("→ lt." + ("launchTemplateData." if
+                                                      template_token == NATIVE_TEMPLATE else "")
+                                          + "blockDeviceMappings[0].ebs.kmsKeyId")
+    assert aws_custody.is_confidential_in(group, graph(group, template)) is True
+
+
+def test_the_same_group_on_a_template_without_a_key_holds_a_provider_key() -> None:
+    group = resource("aws:autoscaling/group:Group", "asg", {"launchTemplate": {"id": "lt-id"}})
+    workload = analyse(graph(group, snp_template())).workload(group.urn)
+    assert workload is not None and [k.label for k in workload.keys] == ["provider"]
+
+
+def test_a_group_of_a_plain_template_is_not_confidential() -> None:
+    plain = resource(TEMPLATE, "lt", {"instanceType": "m5.large"}, id="lt-id")
+    group = resource("aws:autoscaling/group:Group", "asg", {"launchTemplate": {"id": "lt-id"}})
+    assert analyse(graph(group, plain)).workloads == ()
+    assert aws_custody.is_confidential_in(group, graph(group, plain)) is False
+
+
+def test_a_group_whose_template_is_outside_the_stack_cannot_be_called_confidential() -> None:
+    group = resource("aws:autoscaling/group:Group", "asg",
+                     {"launchTemplate": {"id": "lt-0123456789abcdef0"}})
+    assert aws_custody.is_confidential_in(group, graph(group)) is None
+    assert aws_custody.is_confidential(group) is None
+
+
+def test_a_sev_snp_instance_on_a_template_outside_the_stack_has_an_unresolved_key() -> None:
+    vm = resource(INSTANCE, "vm", {"cpuOptions": {"amdSevSnp": "enabled"},
+                                   "launchTemplate": {"id": "lt-0123456789abcdef0"}})
+    (workload,) = analyse(graph(vm)).workloads
+    assert [(k.path, k.label) for k in workload.keys] == [("launchTemplate.id", "unresolved")]
+    assert "outside the stack" in workload.keys[0].note
+
+
+def test_an_instance_that_turns_sev_snp_off_overrides_its_template() -> None:
+    vm = resource(INSTANCE, "vm", {"cpuOptions": {"amdSevSnp": "disabled"},
+                                   "launchTemplate": {"id": "lt-id"}})
+    assert analyse(graph(vm, snp_template())).workload(vm.urn) is None
+
+
+def test_the_issue_input_native_instance_with_sev_snp_and_no_key_is_provider_custody() -> None:
+    props: dict[str, Any] = {"instanceType": "m6a.large", "cpuOptions": {"amdSevSnp": "enabled"},
+                             "blockDeviceMappings": [{"deviceName": "/dev/xvda",
+                                                      "ebs": {"encrypted": True}}]}
+    native = resource(NATIVE_INSTANCE, "vm", props)
+    (workload,) = analyse(graph(native)).workloads
+    assert workload.modelled and workload.technologies == ("sev-snp",)
+    assert [(k.path, k.label) for k in workload.keys] == [
+        ("blockDeviceMappings[0].ebs.kmsKeyId", "provider")]
+    props["blockDeviceMappings"][0]["ebs"]["kmsKeyId"] = key_arn("k")
+    hsm = [resource(NATIVE_INSTANCE, "vm", props),
+           resource(KEY, "k", {"customKeyStoreId": "cks-1"}, {"arn": key_arn("k")}),
+           resource(STORE, "hsm", {"customKeyStoreType": "AWS_CLOUDHSM"}, id="cks-1")]
+    assert levels(*hsm) == ["customer-hsm"]
+
+
+def test_a_native_instance_without_mappings_keeps_the_amis_volumes_under_the_default_key() -> None:
+    native = resource(NATIVE_INSTANCE, "vm", {"enclaveOptions": {"enabled": True}})
+    assert levels(native) == ["provider"]
+
+
+@pytest.mark.parametrize(("origin", "expected"), [
+    (None, "customer-kms"), ("AWS_KMS", "customer-kms"), ("EXTERNAL", "customer-kms"),
+    (UNKNOWN, "customer-kms"), ("AWS_CLOUDHSM", "unresolved"),
+])
+def test_an_aws_native_kms_key_is_held_by_the_multi_tenant_kms(origin: Any,
+                                                               expected: str) -> None:
+    key = resource("aws-native:kms:Key", "k", {} if origin is None else {"origin": origin},
+                   {"arn": key_arn("k"), "keyId": "kid"}, id="kid")
+    alias = resource("aws-native:kms:Alias", "a", {"aliasName": "alias/disks",
+                                                   "targetKeyId": "kid"}, id="alias/disks")
+    template = snp_template(NATIVE_TEMPLATE, key="alias/disks")
+    assert levels(template, key, alias) == [expected]
+
+
+def test_native_attached_volumes_are_keys_and_one_outside_the_stack_is_unresolved() -> None:
+    vm = resource(NATIVE_INSTANCE, "vm", {
+        "enclaveOptions": {"enabled": True}, "instanceType": "m5.xlarge",
+        "blockDeviceMappings": [{"deviceName": "/dev/xvda",
+                                 "ebs": {"kmsKeyId": key_arn("k")}}],
+        "volumes": [{"device": "/dev/sdf", "volumeId": "vol-1"},
+                    {"device": "/dev/sdg", "volumeId": "vol-elsewhere"}],
+    }, id="i-1")
+    key = resource(KEY, "k", outputs={"arn": key_arn("k")})
+    data = resource("aws-native:ec2:Volume", "data", {"encrypted": False}, id="vol-1")
+    logs = resource("aws-native:ec2:Volume", "logs", {"kmsKeyId": key_arn("k")}, id="vol-2")
+    attach = resource("aws-native:ec2:VolumeAttachment", "attach",
+                      {"instanceId": "i-1", "volumeId": "vol-2"})
+    assert levels(vm, key, data, logs, attach) == ["customer-kms", "provider", "unresolved",
+                                                   "customer-kms"]
+
+
+def test_roles_come_from_native_profiles_eks_node_roles_and_templates() -> None:
+    role = resource("aws-native:iam:Role", "r", outputs={"arn": f"arn:aws:iam::{ACCOUNT}:role/r"},
+                    id="r")
+    profile = resource("aws-native:iam:InstanceProfile", "p", {"roles": ["r"]}, id="p")
+    native = resource(NATIVE_INSTANCE, "vm", {"iamInstanceProfile": "p"})
+    nodes = resource("aws-native:eks:Nodegroup", "nodes",
+                     {"nodeRole": f"arn:aws:iam::{ACCOUNT}:role/r"})
+    template = resource(NATIVE_TEMPLATE, "lt", {"launchTemplateData": {
+        "iamInstanceProfile": {"name": "p"}}}, id="lt-id")
+    group = resource("aws-native:autoscaling:AutoScalingGroup", "asg",
+                     {"launchTemplate": {"launchTemplateId": "lt-id"}})
+    stack = graph(role, profile, native, nodes, template, group)
+    for workload in (native, nodes, group):
+        assert aws_custody.instance_roles(stack, workload) == [role], workload.name
+
+
+def test_overrides_replace_the_templates_instance_type() -> None:
+    template = snp_template()
+    group = resource("aws:autoscaling/group:Group", "asg", {"mixedInstancesPolicy": {
+        "launchTemplate": {"launchTemplateSpecification": {"launchTemplateId": "lt-id"},
+                           "overrides": [{"instanceType": "m5.large"},
+                                         {"instanceRequirements": {"vcpuCount": {"min": 2}}}]}}})
+    plain = resource("aws:autoscaling/group:Group", "plain", {"launchTemplate": {"id": "lt-id"}})
+    stack = graph(template, group, plain)
+    assert aws_custody.instance_types(stack, group) == [
+        ("mixedInstancesPolicy.launchTemplate.overrides[0].instanceType", "m5.large"),
+        ("mixedInstancesPolicy.launchTemplate.overrides[1].instanceRequirements",
+         aws_custody.ATTRIBUTE_SELECTED)]
+    assert aws_custody.instance_types(stack, plain) == [
+        ("launchTemplate.id → lt.instanceType", "m6a.large")]
+
+
+def test_every_aws_shape_is_modelled_so_the_net_never_counts_it_twice() -> None:
+    assert set(aws_custody.SHAPES) <= set(aws_custody.MODELLED_TYPES)
+    native = resource(NATIVE_INSTANCE, "vm", {"enclaveOptions": {"enabled": True}})
+    (workload,) = analyse(graph(native)).workloads
+    assert workload.modelled

@@ -44,6 +44,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
             identifier, outputs = _aws(args.typ, args.name, inputs)
         elif package == "azure-native":
             identifier, outputs = _azure(args.typ, args.name, inputs)
+        elif package == "aws-native":
+            identifier, outputs = _aws_native(args.typ, args.name, inputs)
         elif package == "gcp":
             identifier, outputs = _gcp(args.typ, args.name, inputs)
         elif package == "oci":
@@ -99,6 +101,50 @@ def _aws(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, di
     prefix, kind = prefixes.get(type_token, (name, type_token.rsplit(":", 1)[-1].lower()))
     identifier = f"{prefix}-{_hex(name)}"
     return identifier, {"arn": f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{identifier}"}
+
+
+# The physical id CloudFormation (Cloud Control) gives each aws-native type, and the
+# output that echoes it: (id prefix or None for a name, output name).
+_AWS_NATIVE_IDS = {
+    "aws-native:ec2:Instance": ("i", "instanceId"),
+    "aws-native:ec2:Volume": ("vol", "volumeId"),
+    "aws-native:ec2:LaunchTemplate": ("lt", "launchTemplateId"),
+    "aws-native:ec2:Ec2Fleet": ("fleet", "fleetId"),
+    "aws-native:ec2:SpotFleet": ("sfr", "id"),
+}
+
+
+def _aws_native(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str,
+                                                                               dict[str, Any]]:
+    """Identifiers of pulumi-aws-native resources: the resource id is the physical id
+    (a key id, a volume id, a role or profile name), with the ARN outputs they have."""
+    region = _config("aws-native:region", _config("aws:region", "us-east-1"))
+    if type_token in ("aws-native:kms:Key", "aws-native:kms:ReplicaKey"):
+        key_id = str(uuid.uuid5(_NAMESPACE, name))
+        return key_id, {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{key_id}"}
+    if type_token == "aws-native:kms:Alias":
+        alias = inputs.get("aliasName") if isinstance(inputs.get("aliasName"), str) else None
+        alias = alias or f"alias/{name}"
+        return alias, {"aliasName": alias}
+    if type_token in ("aws-native:iam:Role", "aws-native:iam:InstanceProfile"):
+        kind, field, segment = (("Role", "roleName", "role") if type_token.endswith("Role")
+                                else ("InstanceProfile", "instanceProfileName",
+                                      "instance-profile"))
+        given = inputs.get(field)
+        resource_name = given if isinstance(given, str) and given else name
+        outputs: dict[str, Any] = {field: resource_name,
+                                   "arn": f"arn:aws:iam::{ACCOUNT_ID}:{segment}/{resource_name}"}
+        if kind == "Role":
+            outputs["roleId"] = f"AROA{_hex(name, 16).upper()}"
+        return resource_name, outputs
+    prefix, output = _AWS_NATIVE_IDS.get(type_token, (None, None))
+    if prefix is None or output is None:
+        return f"{name}-id", {}
+    identifier = f"{prefix}-{_hex(name)}"
+    if type_token == "aws-native:ec2:LaunchTemplate":
+        return identifier, {output: identifier, "latestVersionNumber": "1",
+                            "defaultVersionNumber": "1"}
+    return identifier, {output: identifier}
 
 
 # --- Azure -------------------------------------------------------------------
