@@ -46,7 +46,8 @@ CONTAINER_GROUP = "azure-native:containerinstance:ContainerGroup"
 SHAPES: Mapping[str, Shape] = {
     VIRTUAL_MACHINE: Shape(
         VIRTUAL_MACHINE,
-        (Switch("securityProfile.securityType", values={"CONFIDENTIALVM": "confidential-vm"}),),
+        (Switch("securityProfile.securityType", values={"CONFIDENTIALVM": "confidential-vm"},
+                off=frozenset({"TRUSTEDLAUNCH", "STANDARD"})),),
         size="hardwareProfile.vmSize",
     ),
 }

@@ -88,14 +88,15 @@ class Switch:
 
     An on/off switch names its ``technology`` (``amdSevSnp: enabled`` → ``sev-snp``);
     a typed switch maps its values, compared case-insensitively, to technologies
-    (``confidentialInstanceType: SEV_SNP`` → ``sev-snp``). ``only`` restricts a typed
-    switch to the values that mean "on" for a field shared with other uses
-    (``securityType: ConfidentialVM`` but not ``TrustedLaunch``).
+    (``confidentialInstanceType: SEV_SNP`` → ``sev-snp``). ``off`` lists the values of
+    a typed switch that mean "not confidential" for a field shared with other uses
+    (``securityType: TrustedLaunch``); any other value it does not map is unknown.
     """
 
     path: str
     technology: str | None = None
     values: Mapping[str, str] = field(default_factory=dict)
+    off: frozenset[str] = frozenset()
 
     def read(self, resource: Resource, prefix: str = "") -> str | None:
         """The technology this switch turns on, ``None`` when off or absent.
@@ -116,7 +117,8 @@ class Switch:
         if value is None:
             return None
         if self.values:
-            if not isinstance(value, str) or not _text_on(value):
+            if not isinstance(value, str) or not _text_on(value) \
+                    or value.strip().upper() in self.off:
                 return None
             return self.values.get(value.strip().upper(), UNKNOWN_TECHNOLOGY)
         on = value if isinstance(value, bool) else isinstance(value, str) and _text_on(value)
