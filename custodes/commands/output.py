@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from custodes.engine import Report
-from custodes.errors import UsageError
+from custodes.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from custodes.waivers import Waiver
@@ -44,6 +44,11 @@ def read_waivers(arguments: argparse.Namespace) -> tuple[Waiver, ...]:
 def print_error(message: str) -> None:
     """One error line on stderr, as every command prints it (``custodes: error: …``)."""
     print(f"custodes: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def print_warning(message: str) -> None:
+    """One warning line on stderr (``custodes: warning: …``): the run's outcome stands."""
+    print(f"custodes: warning: {' '.join(message.split())}", file=sys.stderr)
 
 
 def write(text: str, output: str | None) -> None:
@@ -91,5 +96,10 @@ def emit(report: Report, arguments: argparse.Namespace,
     if arguments.format == "github":
         from custodes.report.github import append_step_summary
 
-        append_step_summary(report, os.environ)
+        # The annotations and the verdict are out: a summary that cannot be written
+        # is said on stderr, and the exit code stays the verdict's (one outcome per run).
+        try:
+            append_step_summary(report, os.environ)
+        except InputError as error:
+            print_warning(f"{error}; the report is on stdout, the exit code is the verdict's")
     return EXIT_OK if report.passed else EXIT_FINDINGS

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+
+import pytest
 
 from custodes.report import github
 from tests.conftest import EXAMPLES, run_cli
@@ -62,12 +65,35 @@ def test_without_the_variable_no_summary_is_written(tmp_path: Path) -> None:
     assert result.returncode == 1 and list(tmp_path.iterdir()) == []
 
 
-def test_an_unwritable_summary_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    result = run_cli("check", str(NONCOMPLIANT), "--format", "github",
-                     env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "such" / "dir.md")})
-    stderr = result.stderr.decode()
-    assert result.returncode == 2 and stderr.count("\n") == 1
-    assert "cannot append the step summary" in stderr
+@pytest.mark.parametrize("where", ["missing-dir", "directory", "read-only"])
+def test_an_unwritable_summary_keeps_the_report_and_the_verdict(tmp_path: Path,
+                                                                  where: str) -> None:
+    """One outcome per run: annotations, verdict line and exit code, plus one warning line."""
+    target = {"missing-dir": tmp_path / "no" / "such" / "dir.md",
+              "directory": tmp_path, "read-only": tmp_path / "summary.md"}[where]
+    if where == "read-only":
+        target.write_text("# earlier step\n")
+        target.chmod(0o444)
+    written = run_cli("check", str(NONCOMPLIANT), "--format", "github",
+                      env={"GITHUB_STEP_SUMMARY": str(target)})
+    expected = run_cli("check", str(NONCOMPLIANT), "--format", "github",
+                       env={"GITHUB_STEP_SUMMARY": ""})
+    stderr = written.stderr.decode()
+    if where == "read-only" and os.access(target, os.W_OK):  # root writes anyway
+        assert written.returncode == 1 and stderr == ""
+        return
+    assert written.returncode == expected.returncode == 1
+    assert written.stdout == expected.stdout
+    assert written.stdout.decode().splitlines()[-1].startswith("FAIL: 2 mandatory")
+    assert stderr.count("\n") == 1 and stderr.startswith("custodes: warning: ")
+    assert "cannot append the step summary" in stderr and "Traceback" not in stderr
+
+
+def test_an_unwritable_summary_of_a_passing_run_exits_0(tmp_path: Path) -> None:
+    result = run_cli("check", str(EXAMPLES / "aws-snp"), "--format", "github",
+                     env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "dir.md")})
+    assert result.returncode == 0
+    assert result.stderr.decode().count("\n") == 1
 
 
 def test_advisory_findings_are_warnings_and_fail_on_advisory_makes_them_errors() -> None:
