@@ -168,8 +168,11 @@ def export_program(directory: Path, stack: str | None = None,
         settings_file.write_text(json.dumps(settings), encoding="utf-8")
         command = [sys.executable, "-m", "custodes.sources.program.runner", str(directory),
                    settings["main"], str(out_file), str(settings_file)]
+        # Started in the scratch directory: `-m` puts the working directory first on
+        # sys.path, and a project file such as queue.py must not replace the stdlib
+        # for the runner (the runner chdirs to the project before the program runs).
         process = subprocess.Popen(
-            command, cwd=directory, env=env, stdin=subprocess.DEVNULL,
+            command, cwd=scratch, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
         stderr = _Tail(process.stderr)
@@ -233,6 +236,12 @@ class _Tail:
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """End the runner, everything below it (any session) and its process group."""
+    from custodes.sources.program.processes import end_tree
+
+    if process.poll() is None:
+        # The runner's supervisor reaps orphans: every descendant is below it.
+        end_tree(process.pid)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()

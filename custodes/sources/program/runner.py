@@ -11,10 +11,14 @@ position — and secrets are redacted before anything leaves this process.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import json
 import os
 import runpy
+import signal
 import sys
+import sysconfig
 import traceback
 from pathlib import Path
 from typing import Any
@@ -211,7 +215,10 @@ def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any])
     pulumi.runtime.set_all_config(settings["config"], settings["secret_keys"])
 
     os.chdir(project_dir)
+    # The program imports its sibling modules as under `pulumi up`; a sibling named
+    # like a standard-library module (logging.py, queue.py) does not replace it.
     sys.path.insert(0, str(project_dir))
+    install_standard_library_first()
     sys.argv = [str(main)]
 
     def program() -> None:
@@ -228,6 +235,47 @@ def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any])
     }
     out_file.write_text(json.dumps(document), encoding="utf-8")
     return 0
+
+
+def _is_standard_library(entry: str) -> bool:
+    version = f"python{sys.version_info.major}{sys.version_info.minor}.zip"
+    if Path(entry).name == version:
+        return True
+    real = os.path.realpath(entry)
+    if {"site-packages", "dist-packages"} & set(Path(real).parts):
+        return False
+    roots = {os.path.realpath(sysconfig.get_path(name)) for name in ("stdlib", "platstdlib")}
+    return any(real == root or real.startswith(root + os.sep) for root in roots)
+
+
+class StandardLibraryFirst(importlib.abc.MetaPathFinder):
+    """Finds a top-level standard-library module in the standard library only.
+
+    The program's directory is first on ``sys.path`` (its own modules import as
+    they do under the Pulumi CLI), so a project file ``queue.py`` would otherwise
+    replace the standard ``queue`` for the SDK, gRPC and the program alike. Names
+    are those of :data:`sys.stdlib_module_names`; a name the standard library
+    does not have here falls through to the ordinary search.
+    """
+
+    def __init__(self, path: list[str]) -> None:
+        self._path = [entry for entry in path if _is_standard_library(entry)]
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        """The standard library's spec of ``fullname``, or None (not a standard module)."""
+        if path is not None or fullname not in sys.stdlib_module_names:
+            return None
+        return importlib.machinery.PathFinder.find_spec(fullname, self._path)
+
+
+def install_standard_library_first() -> None:
+    """Put :class:`StandardLibraryFirst` before the ordinary path search (once)."""
+    if any(isinstance(finder, StandardLibraryFirst) for finder in sys.meta_path):
+        return
+    finder = StandardLibraryFirst(sys.path)
+    index = next((i for i, item in enumerate(sys.meta_path)
+                  if item is importlib.machinery.PathFinder), len(sys.meta_path))
+    sys.meta_path.insert(index, finder)
 
 
 def _describe(error: BaseException) -> str:
@@ -266,8 +314,45 @@ def main(argv: list[str]) -> int:
     return EXIT_PROGRAM_FAILED
 
 
+def supervise(argv: list[str]) -> int:
+    """Run :func:`main` in a child process and end every process it leaves behind.
+
+    This process becomes the subreaper of what the program starts
+    (:mod:`custodes.sources.program.processes`): a process in a new session, a
+    daemon that double-forked, the program's own process after ``os._exit`` —
+    all are ended before this one exits with the program's exit code (128 +
+    the signal's number when a signal ended it). Without ``fork`` or ``/proc``
+    the program runs in this process and the caller ends the process group.
+    """
+    from custodes.sources.program.processes import become_subreaper, end_tree
+
+    if not hasattr(os, "fork") or not become_subreaper():
+        return main(argv)
+    child = os.fork()
+    if child == 0:
+        code = main(argv)
+        sys.stderr.flush()
+        # Skip interpreter teardown: the SDK's gRPC threads can keep a finished run alive.
+        os._exit(code)
+    # The caller's SIGTERM/SIGINT end the whole tree, not this process alone.
+    def terminated(*_: object) -> None:
+        end_tree(os.getpid(), reap=True)
+        os._exit(128 + signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, terminated)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except InterruptedError:  # pragma: no cover - PEP 475 retries
+            continue
+    end_tree(os.getpid(), reap=True)
+    return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) \
+        else 128 + os.WTERMSIG(status)
+
+
 if __name__ == "__main__":
-    code = main(sys.argv[1:])
+    code = supervise(sys.argv[1:])
     sys.stderr.flush()
-    # Skip interpreter teardown: the SDK's gRPC threads can keep a finished run alive.
     os._exit(code)
