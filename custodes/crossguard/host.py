@@ -234,6 +234,14 @@ class PackProcess:
         diagnostics.extend(self.analyze_stack(ordered).diagnostics)
         return diagnostics
 
+    def policy_analyze(self, resources: Iterable[Resource]) -> list[analyzer_pb2.AnalyzeDiagnostic]:
+        """What ``pulumi policy analyze`` does on a stack's state: ``AnalyzeStack`` alone.
+
+        The CLI reads the stack's state and sends each resource's outputs (no
+        inputs, no ``Analyze``); the pack judges its resource policies there too.
+        """
+        return list(self.analyze_stack(list(resources)).diagnostics)
+
     def close(self) -> None:
         """Stop the pack (terminate, then kill) and release the channel."""
         channel = getattr(self, "channel", None)

@@ -214,6 +214,30 @@ def _current_context(args: StackValidationArgs) -> Context:
 # --- Policies -------------------------------------------------------------------
 
 
+class UnreadableProperties(ValueError):
+    """A resource's properties as a whole are not an object (a secret, a reference …).
+
+    The message names what they are and never holds a value.
+    """
+
+
+def unjudged(error: BaseException) -> str:
+    """The unresolved message of a policy that could not judge: the failure's kind, no value.
+
+    A rule's exception can quote a value of the resource; only the exception's
+    type (and the message of :class:`UnreadableProperties`, which holds none)
+    is said.
+    """
+    if isinstance(error, UnreadableProperties):
+        reason = str(error)
+    elif isinstance(error, RecursionError):
+        reason = "the properties are nested too deeply to read"
+    else:
+        cause = error.__cause__ if error.__cause__ is not None else error
+        reason = f"custodes failed reading them ({type(cause).__name__})"
+    return f"{UNRESOLVED_PREFIX}custodes could not judge this resource: {reason}"
+
+
 def _config(rule: Rule, configured: Mapping[str, Any] | None) -> dict[str, Any]:
     # The engine's Settings.config: the rule's defaults, then what the pack config sets.
     return {**rule.defaults, **from_policy_value(configured or {})}
@@ -244,9 +268,12 @@ def _metadata(rule: Rule) -> dict[str, Any]:
 
 def _resource_policy(rule: Rule) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        resource = _current_resource(args)
-        context = Context(Graph([resource]), _config(rule, args.get_config()))
-        _report(rule, resource, context, set(), report_violation)
+        try:
+            resource = _current_resource(args)
+            context = Context(Graph([resource]), _config(rule, args.get_config()))
+            _report(rule, resource, context, set(), report_violation)
+        except Exception as error:  # the pack answers every request
+            report_violation(unjudged(error), args.urn)
 
     return ResourceValidationPolicy(
         validate=validate,
@@ -279,10 +306,21 @@ def _remediation(rule: Rule) -> Callable[[ResourceValidationArgs], Mapping[str, 
 
 def _stack_policy(rule: Rule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        context = _current_context(args).with_config(_config(rule, args.get_config()))
+        try:
+            context = _current_context(args).with_config(_config(rule, args.get_config()))
+            judged = rule.resources(context)
+        except Exception as error:  # the stack could not be read: no resource was judged
+            report_violation(unjudged(error), None)
+            return
+        if not judged:
+            args.not_applicable(f"the stack has no resource of {', '.join(rule.types)}"
+                                if rule.types else "the stack has no resource this rule judges")
         seen: set[tuple[str, str]] = set()
-        for resource in rule.resources(context):
-            _report(rule, resource, context, seen, report_violation)
+        for resource in judged:
+            try:
+                _report(rule, resource, context, seen, report_violation)
+            except Exception as error:  # the pack answers every request
+                report_violation(unjudged(error), resource.urn)
 
     return StackValidationPolicy(validate=validate, **_metadata(rule))
 

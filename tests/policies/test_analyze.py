@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from custodes.crossguard import pack_rules
 from custodes.crossguard.host import ENFORCEMENT_NAMES, PackProcess
 from custodes.model import UNKNOWN, Secret
 from tests.conftest import resource
@@ -57,7 +58,21 @@ def test_an_advisory_rule_reports_without_blocking(pack: PackProcess) -> None:
 def test_a_resource_no_rule_covers_gets_no_diagnostic(pack: PackProcess) -> None:
     bucket = resource("aws:s3/bucket:Bucket", "logs", {"bucket": "logs", "acl": "private"})
     response = pack.analyze(bucket)
-    assert list(response.diagnostics) == [] and list(response.not_applicable) == []
+    assert list(response.diagnostics) == []
+    # Every resource policy says it does not apply (pulumi_policy's not_applicable).
+    resource_rules = {rule_id for rule_id, rule in pack_rules().items()
+                      if rule.scope == "resource"}
+    assert {entry.policy_name for entry in response.not_applicable} == resource_rules
+
+
+def test_the_policies_of_other_types_are_not_applicable(pack: PackProcess) -> None:
+    response = pack.analyze(cvm())
+    named = {entry.policy_name for entry in response.not_applicable}
+    rules = pack_rules()
+    assert named == {rule_id for rule_id, rule in rules.items()
+                     if rule.scope == "resource" and VM not in rule.types}
+    assert "azure-compute-cvm-require-vtpm" not in named
+    assert all(entry.reason.startswith("judges ") for entry in response.not_applicable)
 
 
 def test_an_unknown_value_is_unresolved_and_advisory_not_compliant(pack: PackProcess) -> None:

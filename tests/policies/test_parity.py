@@ -48,6 +48,9 @@ def _stack_documents() -> list[Path]:
 
 EXAMPLES = example_dirs()
 DOCUMENTS = _stack_documents()
+# What `pulumi policy analyze` reads: a stack's state (the stack exports among the fixtures).
+STATES = [path for path in DOCUMENTS
+          if detect(json.loads(path.read_text(encoding="utf-8")), str(path)) == "state"]
 # Strict agreement on the examples and the hand-written fixtures; the rule corpus
 # (tests/corpus) already varies one rule at a time.
 STRICT_CASES = [*EXAMPLES, *(p for p in DOCUMENTS if "corpus" not in p.parts)]
@@ -129,7 +132,7 @@ def verdicts(request: pytest.FixtureRequest) -> Iterator[Verdicts]:
 
 
 def _agree(pack: PackProcess, verdicts: Verdicts, path: Path,
-           config: Path | None) -> None:
+           config: Path | None, stack_only: bool = False) -> None:
     expected = verdicts.blocked_by_check(path, config)
     graph = verdicts.graph(path)
     if expected is None:
@@ -138,7 +141,8 @@ def _agree(pack: PackProcess, verdicts: Verdicts, path: Path,
         return
     assert isinstance(graph, Graph), graph
     pack.configure(json.loads(config.read_text()) if config else {})
-    assert mandatory(pack.run(graph)) == expected
+    diagnostics = pack.policy_analyze(graph) if stack_only else pack.run(graph)
+    assert mandatory(diagnostics) == expected
 
 
 def test_there_is_something_to_compare() -> None:
@@ -169,6 +173,18 @@ def test_with_approved_measurements_pack_blocks_what_check_blocks(
     _agree(pack, verdicts, path, MEASUREMENTS_FILE)
     blocked = verdicts.blocked_by_check(path, MEASUREMENTS_FILE) or set()
     assert any(rule == MEASUREMENT_RULE for rule, _ in blocked) == ("violating" in str(path))
+
+
+@pytest.mark.parametrize("path", STATES, ids=_case_id)
+def test_under_pulumi_policy_analyze_pack_blocks_what_check_blocks(
+    pack: PackProcess, verdicts: Verdicts, path: Path,
+) -> None:
+    """`pulumi policy analyze` sends AnalyzeStack alone, with the state's outputs."""
+    _agree(pack, verdicts, path, None, stack_only=True)
+
+
+def test_there_are_states_to_analyze() -> None:
+    assert len(STATES) >= 20, STATES
 
 
 def test_some_cases_block_and_some_pass(verdicts: Verdicts) -> None:
