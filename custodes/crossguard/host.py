@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,23 @@ def engine_outputs(resource: Resource) -> dict[str, Any]:
     if resource.id and "id" not in view:
         view["id"] = resource.id
     return view
+
+
+def state_outputs(resource: Resource) -> dict[str, Any]:
+    """A resource's outputs as the engine holds them in the state it analyses.
+
+    A provider returns the resource's inputs among its outputs, and the engine
+    holds every secret's plaintext. A stack export written by hand, or with its
+    secrets' ciphertext only, may lack both: an input missing from the outputs,
+    or an output that is a secret of unknown plaintext where the inputs hold the
+    value, is taken from the inputs.
+    """
+    outputs = dict(resource.outputs or {})
+    for key, value in resource.props.items():
+        held = outputs.get(key)
+        if key not in outputs or (isinstance(held, Secret) and held.reveal() is None):
+            outputs[key] = value
+    return outputs
 
 
 def analyze_request(resource: Resource) -> analyzer_pb2.AnalyzeRequest:
@@ -239,8 +257,10 @@ class PackProcess:
 
         The CLI reads the stack's state and sends each resource's outputs (no
         inputs, no ``Analyze``); the pack judges its resource policies there too.
+        The outputs are those of :func:`state_outputs`.
         """
-        return list(self.analyze_stack(list(resources)).diagnostics)
+        state = [replace(resource, outputs=state_outputs(resource)) for resource in resources]
+        return list(self.analyze_stack(state).diagnostics)
 
     def close(self) -> None:
         """Stop the pack (terminate, then kill) and release the channel."""
