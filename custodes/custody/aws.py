@@ -494,6 +494,14 @@ def technologies(graph: Graph, resource: Resource) -> tuple[str, ...]:
     shape = SHAPES.get(resource.type)
     if shape is None:
         return ()
+    cache: dict[str, tuple[str, ...]] = graph.derived(("aws-technologies",), lambda graph: {})
+    known = cache.get(resource.urn)
+    if known is None:
+        known = cache[resource.urn] = _technologies(graph, resource, shape)
+    return known
+
+
+def _technologies(graph: Graph, resource: Resource, shape: AwsShape) -> tuple[str, ...]:
     found = list(shape.technologies(resource))
     if shape.templates:
         own = {switch.technology for switch in shape.switches
