@@ -93,6 +93,8 @@ class Report:
     tool_version: str = custodes.__version__
     # The lowest enforcement that fails the run (``--fail-on``).
     fail_on: Enforcement = "mandatory"
+    # Where docs/rules.md is served (``--docs-url``): reports link each rule id there.
+    docs_url: str | None = None
     # Every (rule id, URN) the engine judged, with or without a finding.
     checks: tuple[tuple[str, str], ...] = field(default=())
 

@@ -192,3 +192,21 @@ def test_the_pre_commit_hook_runs_custodes_check_on_the_project(tmp_path: Path) 
         assert files.search(path), path
     for path in ("README.md", "docs/Pulumi.md", "MyPulumi.yaml"):
         assert not files.search(path), path
+
+
+def test_the_docs_url_input_or_the_actions_own_page_reaches_sarif_and_the_summary(
+        tmp_path: Path) -> None:
+    sarif = tmp_path / "custodes.sarif"
+    runner = Runner(tmp_path, {"path": str(PREVIEW), "install": "false", "sarif": str(sarif),
+                               "docs-url": "https://docs.example/rules.md"})
+    assert runner.run(steps()[1]).returncode == 1
+    rules = json.loads(sarif.read_text())["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[0]["helpUri"] == f"https://docs.example/rules.md#{rules[0]['id']}"
+    assert "](https://docs.example/rules.md#" in runner.summary.read_text()
+    default = Runner(tmp_path, {"path": str(PREVIEW), "install": "false", "sarif": str(sarif)})
+    default.env |= {"GITHUB_SERVER_URL": "https://github.com",
+                    "GITHUB_ACTION_REPOSITORY": "acme/custodes", "GITHUB_ACTION_REF": "v0.1.0"}
+    assert default.run(steps()[1]).returncode == 1
+    rules = json.loads(sarif.read_text())["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[0]["helpUri"] == ("https://github.com/acme/custodes/blob/v0.1.0/docs/rules.md#"
+                                   f"{rules[0]['id']}")

@@ -29,6 +29,9 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=("default", "strict"), default="default")
     parser.add_argument("--waivers", metavar="FILE",
                         help="accepted risks (default: custodes-waivers.yaml here, if present)")
+    parser.add_argument("--docs-url", metavar="URL",
+                        help="where docs/rules.md is served: SARIF rules get a helpUri there, "
+                             "and Markdown and HTML link each rule id to its section")
     parser.add_argument("--fail-on", choices=("advisory", "mandatory"), default="mandatory",
                         help="the lowest unwaived enforcement that fails the run "
                              "(exit 1; default mandatory)")
@@ -84,7 +87,8 @@ def emit(report: Report, arguments: argparse.Namespace,
     from custodes.waivers import apply_waivers
 
     waivers = read_waivers(arguments) if waivers is None else waivers
-    report = replace(apply_waivers(report, waivers), fail_on=arguments.fail_on)
+    report = replace(apply_waivers(report, waivers), fail_on=arguments.fail_on,
+                     docs_url=getattr(arguments, "docs_url", None))
     if arguments.format == "text":
         on_terminal = arguments.output is None and sys.stdout.isatty()
         from custodes.report.text import render as render_text

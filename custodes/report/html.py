@@ -7,7 +7,7 @@ responsibility matrix is drawn as inline SVG (:func:`custodes.report.picture.svg
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as html_escape
 
 from custodes.custody.responsibility import DUTIES
 from custodes.engine import Report
@@ -16,10 +16,12 @@ from custodes.report.picture import (
     COLOURS,
     DUTY_LABELS,
     HOLDER_TONES,
+    custody_holder,
+    key_rows,
     svg,
     workload_rows,
 )
-from custodes.report.text import verdict
+from custodes.report.text import clean, rule_link, verdict
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -46,6 +48,11 @@ td ul { margin: 0; padding-left: 1.1rem; }
 footer { margin-top: 2rem; color: #59636e; font-size: .85rem; }
 """
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def escape(text: str) -> str:
+    """``text`` from the input as HTML text: escaped, and no control character."""
+    return html_escape(clean(text))
 
 
 def _code(text: str) -> str:
@@ -77,7 +84,8 @@ def _findings(report: Report) -> list[str]:
             parts.append(
                 f"<tr{classes}><td><span class=\"{escape(finding.enforcement)}\">"
                 f"{escape(finding.enforcement)}</span> · {escape(finding.severity)}</td>"
-                f"<td>{_code(finding.rule_id)}<br>{escape(finding.title)}</td>"
+                f"<td><a href=\"{escape(rule_link(report, finding.rule_id))}\">"
+                f"{_code(finding.rule_id)}</a><br>{escape(finding.title)}</td>"
                 f"<td>{messages}</td><td>{escape(finding.remediation)}</td></tr>"
             )
         parts.append("</tbody></table>")
@@ -116,6 +124,15 @@ def _responsibility(report: Report) -> list[str]:
     for name, urn, holders in rows:
         cells = "".join(_holder_cell(holder) for holder in holders)
         parts.append(f"<tr><td title=\"{escape(urn)}\">{_code(name)}</td>{cells}</tr>")
+    parts.append("</tbody></table>")
+    parts.append("<h3>Keys of each workload, and who holds them</h3>")
+    parts.append("<table><thead><tr><th>workload</th><th>key</th><th>custody</th>"
+                 "<th>attested release</th></tr></thead><tbody>")
+    for name, path, custody, bound in key_rows(report):
+        fill, _, text = COLOURS[HOLDER_TONES[custody_holder(custody)]]
+        parts.append(f"<tr><td>{_code(name)}</td><td>{_code(path)}</td>"
+                     f'<td style="background:{fill};color:{text}">{escape(custody)}</td>'
+                     f"<td>{escape(bound)}</td></tr>")
     parts.append("</tbody></table>")
     return parts
 

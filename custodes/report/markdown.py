@@ -13,8 +13,15 @@ from __future__ import annotations
 from custodes.custody.responsibility import DUTIES
 from custodes.engine import Finding, Report
 from custodes.report.grouping import ResourceGroup, unwaived_by_resource, waived
-from custodes.report.picture import DUTY_LABELS, HOLDER_MARKS, mermaid, workload_rows
-from custodes.report.text import verdict
+from custodes.report.picture import (
+    DUTY_LABELS,
+    HOLDER_MARKS,
+    custody_holder,
+    key_rows,
+    mermaid,
+    workload_rows,
+)
+from custodes.report.text import clean, rule_link, verdict
 
 # GitHub refuses comments over 65,536 characters; leave room for the rest.
 FINDINGS_BUDGET = 50_000
@@ -22,14 +29,14 @@ ENFORCEMENT_MARKS = {"mandatory": "🔴", "advisory": "🟡"}
 
 
 def cell(text: str) -> str:
-    """``text`` safe inside a Markdown table cell: no pipes, no HTML, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """``text`` safe inside a Markdown table cell: no pipes, no HTML, one line, no controls."""
+    text = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
 def code(text: str) -> str:
-    """``text`` as inline code, whatever backticks it holds."""
-    text = text.replace("|", "\\|").replace("\n", " ")
+    """``text`` as inline code, whatever backticks it holds; no control characters."""
+    text = clean(text).replace("|", "\\|").replace("\n", " ")
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
@@ -54,7 +61,8 @@ def _resource_section(report: Report, group: ResourceGroup) -> list[str]:
         bullet = "• " if len(row) > 1 else ""
         messages = "<br>".join(f"{bullet}{cell(f.message)}" for f in row)
         lines.append(
-            f"| {mark} {level} | {code(finding.rule_id)}<br>{cell(finding.title)} "
+            f"| {mark} {level} | [{code(finding.rule_id)}]({rule_link(report, finding.rule_id)})"
+            f"<br>{cell(finding.title)} "
             f"| {messages} | {cell(finding.remediation)} |"
         )
     lines.append("")
@@ -117,6 +125,11 @@ def _responsibility(report: Report) -> list[str]:
     for name, _, holders in rows:
         lines.append(f"| {code(name)} | "
                      + " | ".join(f"{HOLDER_MARKS[h]} {h}" for h in holders) + " |")
+    lines += ["", "Keys of each workload, and who holds them:", "",
+              "| workload | key | custody | attested release |", "|---|---|---|---|"]
+    for name, path, custody, bound in key_rows(report):
+        lines.append(f"| {code(name)} | {code(path)} | {HOLDER_MARKS[custody_holder(custody)]} "
+                     f"{custody} | {bound} |")
     lines.append("")
     return lines
 

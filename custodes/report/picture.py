@@ -190,6 +190,28 @@ def svg(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
+def key_rows(report: Report) -> list[tuple[str, str, str, str]]:
+    """(workload name, key path, custody level, attested release: yes/no/unknown), per key.
+
+    A workload with no key found has one row whose custody is ``unresolved``.
+    """
+    bound = {True: "yes", False: "no", None: "unknown"}
+    rows = []
+    for workload in report.custody:
+        if not workload.keys:
+            rows.append((workload.resource.name, "no key found", "unresolved", "unknown"))
+        rows += [(workload.resource.name, key.path, key.label, bound[key.attestation_bound])
+                 for key in workload.keys]
+    return rows
+
+
+def custody_holder(custody: str) -> str:
+    """The holder a custody level leaves a key with (for its mark and colour)."""
+    if custody == "provider":
+        return "provider"
+    return "unresolved" if custody == "unresolved" else "customer"
+
+
 def workload_rows(report: Report) -> list[tuple[str, str, list[str]]]:
     """(name, URN, holder of each duty in :data:`DUTIES` order), one row per workload."""
     return [

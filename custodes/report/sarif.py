@@ -46,12 +46,13 @@ def _pascal(rule_id: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^a-z0-9]+", rule_id) if part)
 
 
-def descriptor(rule: Rule, enforcement: Enforcement) -> dict[str, Any]:
-    """The ``reportingDescriptor`` of one rule."""
+def descriptor(rule: Rule, enforcement: Enforcement,
+               docs_url: str | None = None) -> dict[str, Any]:
+    """The ``reportingDescriptor`` of one rule; ``helpUri`` its section at ``docs_url``."""
     tags = ["security", "confidential-computing"]
     if rule.cloud != "any":
         tags.append(rule.cloud)
-    return {
+    described: dict[str, Any] = {
         "id": rule.id,
         "name": _pascal(rule.id),
         "shortDescription": {"text": rule.title},
@@ -72,6 +73,9 @@ def descriptor(rule: Rule, enforcement: Enforcement) -> dict[str, Any]:
             "tags": tags,
         },
     }
+    if docs_url:
+        described["helpUri"] = f"{docs_url}#{rule.id}"
+    return described
 
 
 def artifact_location(position: SourcePosition) -> dict[str, Any]:
@@ -155,7 +159,7 @@ def document(report: Report) -> dict[str, Any]:
                 "name": "custodes",
                 "version": report.tool_version,
                 "semanticVersion": report.tool_version,
-                "rules": [descriptor(rule, levels[rule.id]) for rule in ordered],
+                "rules": [descriptor(rule, levels[rule.id], report.docs_url) for rule in ordered],
             }},
             "originalUriBaseIds": {SOURCE_ROOT: {"description": {
                 "text": "The root of the repository that holds the Pulumi project."}}},

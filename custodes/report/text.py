@@ -32,7 +32,7 @@ RULES_PAGE = "docs/rules.md"
 _UNWRAPPED = 1_000_000
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Text from the input, shown as it is: never a control sequence.
 
     Appended to a ``Text`` as a plain string, it is never read as markup either.
@@ -124,6 +124,11 @@ def _groups(findings: tuple[Finding, ...]) -> list[list[Finding]]:
     return groups
 
 
+def rule_link(report: Report, rule_id: str) -> str:
+    """The address of a rule's section of docs/rules.md (``--docs-url``, else the relative page)."""
+    return f"{report.docs_url or RULES_PAGE}#{rule_id}"
+
+
 def read_more(rule_id: str) -> str:
     """Where a rule's rationale, remediation and settings are."""
     return f"`custodes rules {rule_id}` or {RULES_PAGE}#{rule_id}"
@@ -140,10 +145,10 @@ def _findings(report: Report) -> Text:
     for _, findings in report.by_resource:
         first = findings[0]
         spoken = language(first.source_position)
-        text.append(_clean(first.name))
-        text.append(_clean(f"  {first.type}"), style="dim")
+        text.append(clean(first.name))
+        text.append(clean(f"  {first.type}"), style="dim")
         if first.source_position:
-            text.append(_clean(f"  {first.source_position}"), style="cyan")
+            text.append(clean(f"  {first.source_position}"), style="cyan")
         text.append("\n")
         for group in _groups(findings):
             finding = group[0]
@@ -152,15 +157,15 @@ def _findings(report: Report) -> Text:
             text.append(f"{finding.severity:<8} {finding.rule_id}\n")
             for each in group:
                 text.append("    ")
-                text.append(_clean(as_written(each.message, spoken)))
+                text.append(clean(as_written(each.message, spoken)))
                 text.append("\n")
                 if each.waived and each.waiver_reason:
                     text.append("    waived: ", style="dim")
-                    text.append(_clean(each.waiver_reason))
+                    text.append(clean(each.waiver_reason))
                     text.append("\n")
             if not finding.waived:
                 text.append("    fix: ", style="bold")
-                text.append(_clean(finding.remediation))
+                text.append(clean(finding.remediation))
                 text.append("\n")
                 text.append(f"    more: {read_more(finding.rule_id)}\n", style="dim")
     return text
@@ -174,8 +179,8 @@ def _workloads(report: Report) -> Text:
     text.append("Confidential workloads and key custody\n", style="bold")
     for workload in report.custody:
         spoken = language(workload.resource.source_position)
-        text.append(_clean(workload.resource.name))
-        text.append(_clean(f"  {workload.resource.type}  {'/'.join(workload.technologies)}, "
+        text.append(clean(workload.resource.name))
+        text.append(clean(f"  {workload.resource.type}  {'/'.join(workload.technologies)}, "
                            f"founder {'/'.join(workload.founders)}, attestation policy "
                            f"{workload.attestation_policy}, verified by "
                            f"{workload.attestation_verifier}"), style="dim")
@@ -184,7 +189,7 @@ def _workloads(report: Report) -> Text:
             text.append("  no key found: custody unresolved\n")
         for key in workload.keys:
             text.append(f"  {key.label:<18} attested release {_BOUND[key.attestation_bound]:<8} ")
-            text.append(_clean(_python_path(key.path) if spoken == "python" else key.path))
+            text.append(clean(_python_path(key.path) if spoken == "python" else key.path))
             text.append("\n")
     return text
 

@@ -86,3 +86,19 @@ def test_resource_names_and_messages_are_escaped() -> None:
 def test_no_secret_reaches_the_page(tmp_path: Path) -> None:
     text = html_file(tmp_path, str(PREVIEW), "--profile", "strict").read_text()
     assert not any(secret in text for secret in SECRETS)
+
+
+def test_rule_ids_link_to_the_docs_keys_show_custody_and_controls_are_neutralised() -> None:
+    from dataclasses import replace
+
+    from custodes.engine import combine
+    from tests.report.conftest import report_of
+
+    rule = "aws-ec2-confidential-require-customer-key"
+    page = html.render(replace(hand_report([finding(name="vm\x1b[31m", message="m\x07")]),
+                               docs_url="https://d.example/r"))
+    assert f'<a href="https://d.example/r#{rule}"><code>{rule}</code></a>' in page
+    assert "\x1b" not in page and "\x07" not in page and "vm\ufffd[31m" in page
+    keys = html.render(combine([report_of(PREVIEW)]))
+    assert "<h3>Keys of each workload, and who holds them</h3>" in keys
+    assert "<th>custody</th>" in keys and "<code>rootBlockDevice.kmsKeyId</code>" in keys

@@ -146,3 +146,22 @@ def test_the_mermaid_check_would_catch_a_broken_picture(page: RecordedPage,
         broken,
     )
     assert failed
+
+
+def test_rule_ids_link_to_their_section_of_the_docs_and_keys_show_their_custody() -> None:
+    from dataclasses import replace
+
+    _, text = markdown_of(str(NONCOMPLIANT))
+    rule = "aws-ec2-confidential-require-customer-key"
+    assert f"[`{rule}`](docs/rules.md#{rule})" in text
+    assert "| workload | key | custody | attested release |" in text
+    assert "| `payments` | `rootBlockDevice.kmsKeyId` | 🔴 provider | no |" in text
+    served = markdown.render(replace(hand_report([finding()]), docs_url="https://d.example/r"))
+    assert f"[`{rule}`](https://d.example/r#{rule})" in served
+
+
+def test_control_characters_from_the_input_are_neutralised() -> None:
+    report = hand_report([finding(name="vm\x1b[2Jx", message="bad\x1b]0;title\x07 message\x00")])
+    text = markdown.render(report)
+    assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+    assert "bad\ufffd]0;title\ufffd message\ufffd" in text

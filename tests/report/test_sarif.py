@@ -190,3 +190,24 @@ def test_an_expired_waiver_is_an_error_at_its_line_in_the_waivers_file(tmp_path:
     assert physical["artifactLocation"]["uri"] == "custodes-waivers.yaml"
     assert physical["region"]["startLine"] == 3
     assert not any("suppressions" in r for r in log["runs"][0]["results"])
+
+
+def test_rules_carry_a_help_uri_only_when_docs_url_names_where_the_docs_are() -> None:
+    from dataclasses import replace
+
+    from custodes.report import sarif as sarif_format
+    from tests.report.conftest import finding, hand_report
+
+    report = hand_report([finding()])
+    plain = sarif_format.document(report)["runs"][0]["tool"]["driver"]["rules"]
+    assert not any("helpUri" in rule for rule in plain)
+    served = sarif_format.document(replace(report, docs_url="https://docs.example/rules.md"))
+    rules = served["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rule["helpUri"] == f"https://docs.example/rules.md#{rule['id']}"
+               for rule in rules)
+    assert all(rule["help"]["markdown"] for rule in rules)  # kept as it was
+    _, log = sarif(str(PREVIEW), "--docs-url", "https://docs.example/rules.md")
+    jsonschema.Draft4Validator(json.loads((ROOT / "tests/report/data/sarif-2.1.0-rtm.5.json")
+                                          .read_text())).validate(log)
+    assert log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"].startswith(
+        "https://docs.example/rules.md#")
