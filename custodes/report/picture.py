@@ -139,6 +139,56 @@ _WIDTH, _BOX_W, _BOX_H, _GAP, _TOP = 720, 230, 36, 16, 44
 _LEFT_X, _RIGHT_X = 16, _WIDTH - 16 - 230
 
 
+# Edge labels: 12 px text, a generous estimate of its box (wider than any system font draws).
+_CHAR_W, _LABEL_H, _LABEL_PAD = 7.5, 22, 8
+_ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.45, 0.55, 0.35, 0.65, 0.25, 0.75)
+
+
+def _curve(t: float, start: tuple[float, float], end: tuple[float, float]) -> tuple[float, float]:
+    """The point at ``t`` of an edge's cubic curve (control points at the middle x)."""
+    (x1, y1), (x2, y2) = start, end
+    middle = (x1 + x2) / 2
+    a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3
+    return (a * x1 + (b + c) * middle + d * x2, (a + b) * y1 + (c + d) * y2)
+
+
+def _label_place(label: str, start: tuple[float, float], end: tuple[float, float],
+                 placed: list[tuple[float, float, float, float]]) -> tuple[float, float]:
+    """Where to draw an edge's label (centre x, baseline y) so that no two labels overlap.
+
+    On its curve where there is room (the middle first); else the free place
+    nearest the curve's middle, in the gap between the two columns of boxes.
+    The box taken is added to ``placed`` (left, top, right, bottom).
+    """
+    width = len(label) * _CHAR_W + _LABEL_PAD
+    low, high = start[0] + width / 2 + 2, end[0] - width / 2 - 2
+
+    def box(x: float, y: float) -> tuple[float, float, float, float]:
+        return (x - width / 2, y - _LABEL_H + 6, x + width / 2, y + 6)
+
+    def free(candidate: tuple[float, float, float, float]) -> bool:
+        left, top, right, bottom = candidate
+        return all(right <= other[0] or left >= other[2] or bottom <= other[1] or top >= other[3]
+                   for other in placed)
+
+    candidates = [(min(max(x, low), high), y - 4) for x, y in
+                  (_curve(t, start, end) for t in _ALONG)]
+    # Then beside either box, at the height the edge leaves or reaches it.
+    candidates += [(low, start[1] - 4), (high, end[1] - 4), (low, start[1] + 14),
+                   (high, end[1] + 14)]
+    x0, y0 = candidates[0]
+    candidates += [(x, y0 + step * _LABEL_H * sign) for step in range(1, 200) for sign in (1, -1)
+                   for x in (x0, low, high) if y0 + step * _LABEL_H * sign > _LABEL_H + 24]
+    for x, y in candidates:
+        if free(box(x, y)):
+            placed.append(box(x, y))
+            return x, y
+    # Below every label placed (25 labels at most: not reached in practice).
+    y = max(other[3] for other in placed) + _LABEL_H
+    placed.append(box(x0, y))
+    return x0, y
+
+
 def svg(report: Report) -> str:
     """The same picture as inline SVG, self-contained; empty without workloads."""
     drawn = edges(report)
@@ -151,13 +201,15 @@ def svg(report: Report) -> str:
     holder_y = {holder: _TOP + index * step for index, holder in enumerate(holders)}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_WIDTH}" '
-        f'height="{height}" viewBox="0 0 {_WIDTH} {height}" '
+        f'height="{{HEIGHT}}" viewBox="0 0 {_WIDTH} {{HEIGHT}}" '
         'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" '
         'font-size="14" aria-labelledby="matrix-title">',
         '<title id="matrix-title">Shared-responsibility matrix: who holds each duty</title>',
         f'<text x="{_LEFT_X}" y="24" font-weight="600">Duty</text>',
         f'<text x="{_RIGHT_X}" y="24" font-weight="600">Held by</text>',
     ]
+    placed: list[tuple[float, float, float, float]] = []
+    labels: list[str] = []
     for edge in drawn:
         x1, y1 = _LEFT_X + _BOX_W, duty_y[edge.duty] + _BOX_H / 2
         x2, y2 = _RIGHT_X, holder_y[edge.holder] + _BOX_H / 2
@@ -167,8 +219,11 @@ def svg(report: Report) -> str:
             f'<path class="edge" d="M{x1:g},{y1:g} C{middle:g},{y1:g} {middle:g},{y2:g} '
             f'{x2:g},{y2:g}" fill="none" stroke="{stroke}" stroke-width="2"/>'
         )
-        parts.append(
-            f'<text x="{x1 + 8:g}" y="{y1 - 5:g}" font-size="12" fill="{stroke}">'
+        x, y = _label_place(edge.label, (x1, y1), (x2, y2), placed)
+        height = max(height, int(y + 12))
+        labels.append(
+            f'<text class="edge-label" x="{x:g}" y="{y:g}" text-anchor="middle" font-size="12" '
+            f'fill="{stroke}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
             f'{escape(edge.label)}</text>'
         )
     boxes = [(_LEFT_X, duty_y[duty], DUTY_LABELS[duty], duty_tone(duty, drawn), 4)
@@ -186,7 +241,9 @@ def svg(report: Report) -> str:
             f'<text x="{x + _BOX_W / 2:g}" y="{y + _BOX_H / 2 + 5:g}" text-anchor="middle" '
             f'fill="{text}">{escape(label)}</text>'
         )
+    parts.extend(labels)  # over the edges and boxes
     parts.append("</svg>")
+    parts[0] = parts[0].replace("{HEIGHT}", str(height))
     return "\n".join(parts) + "\n"
 
 

@@ -102,3 +102,43 @@ def test_rule_ids_link_to_the_docs_keys_show_custody_and_controls_are_neutralise
     keys = html.render(combine([report_of(PREVIEW)]))
     assert "<h3>Keys of each workload, and who holds them</h3>" in keys
     assert "<th>custody</th>" in keys and "<code>rootBlockDevice.kmsKeyId</code>" in keys
+
+
+class _Matrix:
+    """A stand-in report whose responsibility matrix has ``count[duty][holder]`` workloads."""
+
+    def __init__(self, counts: dict[str, dict[str, int]]) -> None:
+        from custodes.custody.responsibility import DUTIES, HOLDERS
+
+        self.responsibility = [
+            {"duty": duty, **{holder: [f"urn:{n}" for n in range(counts.get(duty, {}).get(
+                holder, 0))] for holder in HOLDERS}} for duty in DUTIES]
+
+
+def _label_boxes(page: RecordedPage, picture: str) -> list[dict[str, float]]:
+    page.page.set_content(f"<!DOCTYPE html><html><body>{picture}</body></html>")
+    return [label.bounding_box() for label in page.page.locator("text.edge-label").all()]
+
+
+def _overlapping(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j
+            and a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]]
+
+
+def test_edge_labels_never_overlap_in_chromium(page: RecordedPage) -> None:
+    from custodes.custody.responsibility import DUTIES, HOLDERS
+    from custodes.report.picture import svg
+
+    split = {"key-custody": {"provider": 1, "customer": 1},
+             "attestation-policy": {"unassigned": 1, "customer": 1}}
+    every = {duty: {holder: 10 + index for index, holder in enumerate(HOLDERS)}
+             for duty in DUTIES}
+    for counts, expected in ((split, 4), (every, len(DUTIES) * len(HOLDERS))):
+        boxes = _label_boxes(page, svg(_Matrix(counts)))  # type: ignore[arg-type]
+        assert len(boxes) == expected and all(box["width"] > 0 for box in boxes)
+        assert not _overlapping(boxes), _overlapping(boxes)
+    # The test would catch the old placement: two labels of one duty at one point.
+    stacked = svg(_Matrix(split))  # type: ignore[arg-type]
+    old = [f'<text class="edge-label" x="260" y="80">{n} workload</text>' for n in (1, 1)]
+    assert _overlapping(_label_boxes(page, stacked.replace("</svg>", "".join(old) + "</svg>")))
