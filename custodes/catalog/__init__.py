@@ -125,17 +125,26 @@ def aws_nitro_enclaves_problem(instance_type: str) -> str | None:
 
 # --- Azure -----------------------------------------------------------------
 
+# Standard_<family><vCPUs>[-<constrained vCPUs>]<features>[_<accelerator>]_v<version>:
+# Standard_DC4as_v5, Standard_EC32-16as_v5, Standard_DC8_v2 and, for GPU sizes, the
+# accelerator between features and version: Standard_NCC40ads_H100_v5 (series
+# NCCads_H100_v5, Microsoft's own spelling of the confidential GPU series).
 _AZURE_SIZE = re.compile(
-    r"^Standard_(?P<family>[A-Z]+)(?P<vcpus>\d+)(?:-\d+)?(?P<features>[a-z]*)_v(?P<version>\d+)$"
+    r"^Standard_(?P<family>[A-Z]+)(?P<vcpus>\d+)(?:-\d+)?(?P<features>[a-z]*)"
+    r"(?:_(?P<accelerator>[A-Z]+\d+[A-Za-z0-9]*))?_v(?P<version>\d+)$"
 )
 
 
 def azure_series(vm_size: str) -> str | None:
-    """The series of an Azure size: ``Standard_DC4as_v5`` → ``DCasv5``."""
+    """The series of an Azure size: ``Standard_DC4as_v5`` → ``DCasv5``,
+    ``Standard_NCC40ads_H100_v5`` → ``NCCads_H100_v5``; ``None`` for another string."""
     match = _AZURE_SIZE.match(vm_size.strip())
     if not match:
         return None
-    family, features, version = match.group("family", "features", "version")
+    family, features, accelerator, version = match.group(
+        "family", "features", "accelerator", "version")
+    if accelerator:
+        return f"{family}{features}_{accelerator}_v{version}"
     series = f"{family}{features}v{version}"
     # Standard_DC8_v2 belongs to the DCsv2 series.
     return "DCsv2" if series == "DCv2" else series

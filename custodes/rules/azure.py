@@ -1,10 +1,13 @@
-"""Azure rules: confidential VMs, their disk keys, Secure Key Release, and PaaS enclaves.
+"""Azure rules: confidential VMs and scale sets, their disk keys, Secure Key Release, AKS,
+container groups and PaaS enclaves — for azure-native and the classic azure provider.
 
-Facts: ``shared/reference/confidential-cloud-facts.md`` (Azure section), with the
-values checked against pulumi-azure-native 3 (``compute._enums``:
-``SecurityEncryptionTypes``, ``DiskSecurityTypes``, ``DiskEncryptionSetType``;
-``containerinstance._enums.ContainerGroupSku.CONFIDENTIAL``;
-``containerservice.ManagedCluster`` output name ``diskEncryptionSetID``).
+Every rule reads the types and paths of :data:`custodes.custody.azure.SHAPES` (whose
+docstring cites the SDK property names and enum values it was checked against:
+pulumi-azure-native 3.29 ``compute._enums`` ``SecurityEncryptionTypes``,
+``DiskSecurityTypes``, ``DiskEncryptionSetType``; ``containerinstance._enums
+.ContainerGroupSku.CONFIDENTIAL``; pulumi-azure 6.40 ``compute.LinuxVirtualMachine``
+``os_disk.security_encryption_type``, ``vtpm_enabled``, ``secure_boot_enabled``).
+Facts: ``shared/reference/confidential-cloud-facts.md`` (Azure section).
 """
 
 from __future__ import annotations
@@ -13,16 +16,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from custodes.catalog import azure_confidential_vm_technology
+from custodes.custody import CustodyLevel
 from custodes.custody import azure as facts
-from custodes.model import UNKNOWN, Graph, Resource, plain
+from custodes.model import UNKNOWN, Resource, plain
 from custodes.rules.common import is_true, provider_custody, set_path
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
-
-_PLATFORM_KEY_DISK_TYPES = (
-    "ConfidentialVM_DiskEncryptedWithPlatformKey",
-    "ConfidentialVM_VMGuestStateOnlyEncryptedWithPlatformKey",
-)
-_UEFI = "securityProfile.uefiSettings"
 
 
 @rule(
@@ -30,36 +28,35 @@ _UEFI = "securityProfile.uefiSettings"
     title="Confidential VM disks are encrypted with a customer key",
     severity="critical",
     enforcement="mandatory",
-    types=(facts.VIRTUAL_MACHINE, facts.DISK),
+    types=(*facts.VM_TYPES, facts.CONTAINER_GROUP, *facts.DISK_TYPES, *facts.OPAQUE_TYPES),
     rationale="""A confidential VM's OS disk is only confidential-encrypted with a
         customer key when it is DiskWithVMGuestState with a disk encryption set of type
         ConfidentialVmEncryptedWithCustomerKey. VMGuestStateOnly, no set, or an
-        ordinary at-rest set leave the key platform-managed: Microsoft holds custody.""",
+        ordinary at-rest set leave the key platform-managed: Microsoft holds custody.
+        The same holds for every instance of a confidential scale set (azure-native or
+        classic), a ConfidentialVM_* managed disk, the data disks of a confidential or
+        SGX VM, and the deployment data of a confidential container group. A set or key
+        outside the stack is unresolved, as is every key of a confidential Batch pool,
+        fleet, bulk action, Service Fabric node type or Service Bus namespace (custodes
+        does not follow those types' keys).""",
     remediation="""Use securityEncryptionType DiskWithVMGuestState and set
-        storageProfile.osDisk.managedDisk.securityProfile.diskEncryptionSet.id to a disk
-        encryption set of type ConfidentialVmEncryptedWithCustomerKey whose key is an
-        RSA-HSM key with a release policy (custodes.azure.ConfidentialVM does this).""",
+        storageProfile.osDisk.managedDisk.securityProfile.diskEncryptionSet.id (scale set:
+        under virtualMachineProfile; classic provider: osDisk.secureVmDiskEncryptionSetId;
+        disk: ConfidentialVM_DiskEncryptedWithCustomerKey with secureVMDiskEncryptionSetId)
+        to a disk encryption set of type ConfidentialVmEncryptedWithCustomerKey whose key is
+        an RSA-HSM key with a release policy (custodes.azure.ConfidentialVM does this).""",
 )
 def cvm_customer_key(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """Every disk of a confidential or SGX VM, and every confidential disk, has a customer key."""
-    if resource.type == facts.DISK:
-        security_type = resource.get("securityProfile.securityType")
-        if security_type in _PLATFORM_KEY_DISK_TYPES:
-            yield Violation(f"disk security type {security_type} uses a platform-managed key")
-        elif security_type == "ConfidentialVM_DiskEncryptedWithCustomerKey":
-            des_id = resource.get("securityProfile.secureVMDiskEncryptionSetId")
-            reference = context.graph.reference(
-                resource, "securityProfile.secureVMDiskEncryptionSetId", des_id,
-                (facts.DISK_ENCRYPTION_SET,),
-            )
-            des = reference.target
-            if reference.state == "absent":
-                yield Violation("a customer-key confidential disk names no disk encryption set")
-            elif des is not None and des.get("encryptionType") not in (
-                facts.CONFIDENTIAL_DES_TYPE, UNKNOWN
-            ):
-                yield Violation(f"disk encryption set {des.name} is not of type "
-                                f"{facts.CONFIDENTIAL_DES_TYPE}")
+    """Every disk of a confidential or SGX VM or scale set, every confidential disk and a
+    confidential container group's data have a customer key."""
+    if resource.type in facts.DISK_TYPES:
+        key = facts.disk_custody(context.graph, resource)
+        if key is None:
+            return
+        if key.level is CustodyLevel.PROVIDER:
+            yield Violation(key.note)
+        elif key.level is None:
+            yield Unresolved(f"{key.path}: {key.note}")
         return
     yield from provider_custody(resource, context)
 
@@ -69,7 +66,7 @@ def cvm_customer_key(resource: Resource, context: Context) -> Iterator[Outcome]:
     title="Exportable keys are released only by a customer attestation provider",
     severity="critical",
     enforcement="mandatory",
-    types=(facts.KEY,),
+    types=(facts.KEY, facts.CLASSIC_KEY),
     rationale="""Secure Key Release hands an exportable key to whatever the release
         policy's authority vouches for. The shared regional endpoints
         (shared<region>.<region>.attest.azure.net) are run by Microsoft with Microsoft's
@@ -81,7 +78,7 @@ def cvm_customer_key(resource: Resource, context: Context) -> Iterator[Outcome]:
 )
 def key_release_attestation(resource: Resource, context: Context) -> Iterator[Outcome]:
     """An exportable key's release policy names a customer attestation provider."""
-    exportable = resource.get("properties.attributes.exportable")
+    exportable = facts.is_exportable(resource)
     if exportable is UNKNOWN:
         yield Unresolved("whether the key is exportable is unknown")
         return
@@ -137,31 +134,61 @@ def key_release_compliant_cvm(resource: Resource, context: Context) -> Iterator[
     title="Confidential VMs use a confidential size",
     severity="high",
     enforcement="mandatory",
-    types=(facts.VIRTUAL_MACHINE,),
+    types=facts.CONFIDENTIAL_VM_TYPES,
     scope="resource",
     rationale="""securityType ConfidentialVM only holds on AMD SEV-SNP (DCasv5, DCadsv5,
-        ECasv5, ECadsv5) and Intel TDX (DCesv5, DCedsv5, ECesv5, ECedsv5) sizes; on any
-        other size the VM does not get the hardware isolation the customer relies on.""",
-    remediation="Choose a DCasv5/ECasv5 (SEV-SNP) or DCesv5/ECesv5 (TDX) size.",
+        ECasv5, ECadsv5, DCasv6, ECasv6, NCCads_H100_v5) and Intel TDX (DCesv5, DCedsv5,
+        ECesv5, ECedsv5, DCesv6, ECesv6) sizes; on any other size the VM does not get the
+        hardware isolation the customer relies on.""",
+    remediation="Choose a DCasv5/ECasv5/DCasv6 (SEV-SNP), DCesv5/ECesv5/DCesv6 (TDX) or "
+                "NCCads_H100_v5 (confidential GPU) size.",
 )
 def cvm_size(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """A ``ConfidentialVM`` runs on a SEV-SNP or TDX size."""
+    """A confidential VM or scale set runs on a SEV-SNP or TDX size."""
     if facts.is_confidential_vm(resource) is not True:
         return
     size = facts.vm_size(resource)
+    if size is None and resource.type == facts.SCALE_SET_VM:
+        scale_set = facts.scale_set_of(context.graph, resource)
+        if scale_set is None:
+            yield Unresolved("the instance takes its size from a scale set that is not in "
+                             "the stack")
+            return
+        size = facts.vm_size(scale_set)
     if size is UNKNOWN:
         yield Unresolved("the VM size is unknown")
     elif not isinstance(plain(size), str) or azure_confidential_vm_technology(plain(size)) is None:
         yield Violation(f"{size} is not a confidential VM size")
 
 
+def _uefi_path(props: Mapping[str, Any], setting: str) -> str | None:
+    """Where a confidential VM-like resource's ``props`` keep a UEFI switch, or ``None``
+    when the props are not those of a confidential VM (no fix to offer)."""
+    if isinstance(props.get("osDisk"), Mapping):  # classic: the encryption type is the switch
+        on = props["osDisk"].get("securityEncryptionType") not in (None, "")
+        return {"vTpmEnabled": "vtpmEnabled", "secureBootEnabled": "secureBootEnabled"}[
+            setting] if on else None
+    profile = props.get("virtualMachineProfile")
+    root: Mapping[str, Any] = profile if isinstance(profile, Mapping) else props
+    prefix = "virtualMachineProfile." if root is not props else ""
+    security = root.get("securityProfile")
+    if not isinstance(security, Mapping) or security.get("securityType") != "ConfidentialVM":
+        return None
+    return f"{prefix}securityProfile.uefiSettings.{setting}"
+
+
 def _enable_uefi(setting: str) -> Any:
     def remediate(props: Mapping[str, Any]) -> dict[str, Any] | None:
-        if props.get("securityProfile", {}).get("securityType") != "ConfidentialVM":
-            return None
-        return set_path(dict(props), f"{_UEFI}.{setting}", True)
+        path = _uefi_path(props, setting)
+        return None if path is None else set_path(dict(props), path, True)
 
     return remediate
+
+
+def _uefi(resource: Resource, attribute: str) -> Any:
+    shape = facts.SHAPES[resource.type]
+    path = getattr(shape, attribute)
+    return None if path is None else shape.get(resource, path)
 
 
 @rule(
@@ -169,19 +196,20 @@ def _enable_uefi(setting: str) -> Any:
     title="Confidential VMs have a vTPM",
     severity="high",
     enforcement="mandatory",
-    types=(facts.VIRTUAL_MACHINE,),
+    types=facts.CONFIDENTIAL_VM_TYPES,
     scope="resource",
     remediate=_enable_uefi("vTpmEnabled"),
     rationale="""A confidential VM's guest state, measured boot and key release are
         anchored in its vTPM; without one there is nothing to attest and no key
         release to bind.""",
-    remediation="Set securityProfile.uefiSettings.vTpmEnabled to true.",
+    remediation="Set securityProfile.uefiSettings.vTpmEnabled to true (scale set: under "
+                "virtualMachineProfile; classic provider: vtpmEnabled).",
 )
 def cvm_vtpm(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """``securityProfile.uefiSettings.vTpmEnabled`` is true on a confidential VM."""
+    """The vTPM is enabled on a confidential VM or scale set."""
     if facts.is_confidential_vm(resource) is not True:
         return
-    enabled = resource.get(f"{_UEFI}.vTpmEnabled")
+    enabled = _uefi(resource, "vtpm")
     if enabled is UNKNOWN:
         yield Unresolved("vTpmEnabled is unknown")
     elif not is_true(enabled):
@@ -194,40 +222,23 @@ def cvm_vtpm(resource: Resource, context: Context) -> Iterator[Outcome]:
     severity="medium",
     enforcement="advisory",
     strict="mandatory",
-    types=(facts.VIRTUAL_MACHINE,),
+    types=facts.CONFIDENTIAL_VM_TYPES,
     scope="resource",
     remediate=_enable_uefi("secureBootEnabled"),
     rationale="""Secure Boot keeps unsigned boot components out of the measured chain
         the customer's attestation policy relies on.""",
-    remediation="Set securityProfile.uefiSettings.secureBootEnabled to true.",
+    remediation="Set securityProfile.uefiSettings.secureBootEnabled to true (scale set: "
+                "under virtualMachineProfile; classic provider: secureBootEnabled).",
 )
 def cvm_secure_boot(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """``securityProfile.uefiSettings.secureBootEnabled`` is true on a confidential VM."""
+    """Secure Boot is enabled on a confidential VM or scale set."""
     if facts.is_confidential_vm(resource) is not True:
         return
-    enabled = resource.get(f"{_UEFI}.secureBootEnabled")
+    enabled = _uefi(resource, "secure_boot")
     if enabled is UNKNOWN:
         yield Unresolved("secureBootEnabled is unknown")
     elif not is_true(enabled):
         yield Violation("Secure Boot is not enabled")
-
-
-def _cluster_named(graph: Graph, pool: Resource) -> Resource | None:
-    """The cluster an AgentPool names by name (``resourceName``) and resource group."""
-    name, group = pool.get("resourceName"), pool.get("resourceGroupName")
-    if not isinstance(name, str):
-        return None
-    found = [
-        cluster for cluster in graph.of_type(facts.MANAGED_CLUSTER)
-        if name in (cluster.get("resourceName"), cluster.output("name"))
-        and (not isinstance(group, str) or cluster.get("resourceGroupName") in (group, UNKNOWN))
-    ]
-    return found[0] if len(found) == 1 else None
-
-
-def _cluster_des(cluster: Resource) -> Any:
-    value = cluster.get("diskEncryptionSetID")
-    return cluster.get("diskEncryptionSetId") if value is None else value
 
 
 @rule(
@@ -236,37 +247,28 @@ def _cluster_des(cluster: Resource) -> Any:
     severity="high",
     enforcement="advisory",
     strict="mandatory",
-    types=(facts.MANAGED_CLUSTER, facts.AGENT_POOL),
+    types=facts.NODE_POOL_TYPES,
     rationale="""Confidential node pools isolate pods' memory, but without a customer disk
         encryption set on the cluster the node disks are platform-keyed: PaaS enclave
         secrets managed by the provider.""",
-    remediation="Set diskEncryptionSetID on the managed cluster to a customer-key disk "
-                "encryption set.",
+    remediation="Set diskEncryptionSetID (classic provider: disk_encryption_set_id) on the "
+                "cluster to a customer-key disk encryption set.",
 )
 def aks_confidential_nodes(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """A cluster with confidential node sizes names a disk encryption set."""
-    if resource.type == facts.MANAGED_CLUSTER:
-        cluster: Resource | None = resource
-        sizes = [pool.get("vmSize") for _, pool in resource.values("agentPoolProfiles[]")
-                 if isinstance(pool, Mapping)]
-    else:
-        reference = context.graph.reference(
-            resource, "resourceName", resource.get("resourceName"), (facts.MANAGED_CLUSTER,)
-        )
-        cluster = reference.target or _cluster_named(context.graph, resource)
-        sizes = [resource.get("vmSize")]
+    """A cluster or node pool with confidential node sizes has customer-keyed node disks."""
+    workload = context.custody.workload(resource.urn)
+    if workload is None:
+        return
+    sizes = [size for path in facts.SHAPES[resource.type].pools
+             for _, size in resource.values(path)]
     confidential = [s for s in sizes if isinstance(s, str) and azure_confidential_vm_technology(s)]
-    if not confidential:
-        return
-    if cluster is None:
-        yield Unresolved("the node pool's cluster is not in the stack")
-        return
-    des = _cluster_des(cluster)
-    if des is UNKNOWN:
-        return
-    if des in (None, ""):
-        yield Violation(f"confidential node pool size {confidential[0]} with platform-keyed "
-                        "node disks (no diskEncryptionSetID)")
+    for key in workload.keys:
+        if key.level is CustodyLevel.PROVIDER:
+            shown = confidential[0] if confidential else "/".join(workload.technologies)
+            yield Violation(f"confidential node pool size {shown} with platform-keyed node "
+                            f"disks: {key.note}")
+        elif key.level is None:
+            yield Unresolved(f"{key.path}: {key.note}")
 
 
 @rule(
@@ -275,7 +277,7 @@ def aks_confidential_nodes(resource: Resource, context: Context) -> Iterator[Out
     severity="medium",
     enforcement="advisory",
     strict="mandatory",
-    types=(facts.SQL_DATABASE,),
+    types=facts.ENCLAVE_DATABASE_TYPES,
     scope="resource",
     rationale="""VBS enclaves are protected by the hypervisor the provider runs and offer
         no hardware attestation: the keys released to them are effectively in the
@@ -284,8 +286,9 @@ def aks_confidential_nodes(resource: Resource, context: Context) -> Iterator[Out
                 "or treat the data as provider-accessible.",
 )
 def sql_vbs_enclave(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """``preferredEnclaveType`` is not ``VBS``."""
-    if resource.get("preferredEnclaveType") == "VBS":
+    """``preferredEnclaveType`` (classic provider: ``enclaveType``) is not ``VBS``."""
+    name = "enclaveType" if resource.type.startswith("azure:") else "preferredEnclaveType"
+    if resource.get(name) == "VBS":
         yield Violation("VBS enclaves offer no hardware attestation")
 
 

@@ -46,6 +46,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
             identifier, outputs = _azure(args.typ, args.name, inputs)
         elif package == "aws-native":
             identifier, outputs = _aws_native(args.typ, args.name, inputs)
+        elif package == "azure":
+            identifier, outputs = _azure_classic(args.typ, args.name, inputs)
         elif package == "gcp":
             identifier, outputs = _gcp(args.typ, args.name, inputs)
         elif package == "oci":
@@ -198,6 +200,42 @@ def _azure(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, 
         outputs["identity"] = {**(inputs.get("identity") or {}),
                                "principalId": str(uuid.uuid5(_NAMESPACE, name))}
         outputs["principalId"] = str(uuid.uuid5(_NAMESPACE, name))
+    return arm_id, outputs
+
+
+def _azure_classic(type_token: str, name: str, inputs: Mapping[str, Any]) -> tuple[
+        str, dict[str, Any]]:
+    """The classic ``azure`` provider (azurerm): ARM ids, and a key's versioned URL as its id."""
+    module, kind = type_token.split(":")[1].split("/")[0], type_token.rsplit(":", 1)[-1]
+    group = inputs.get("resourceGroupName") if isinstance(inputs.get("resourceGroupName"),
+                                                          str) else "rg"
+    resource_name = inputs.get("name") if isinstance(inputs.get("name"), str) else name
+    if type_token == "azure:core/resourceGroup:ResourceGroup":
+        return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{resource_name}", {
+            "name": resource_name}
+    if type_token in ("azure:keyvault/key:Key", "azure:keyvault/managedHardwareSecurityModuleKey:"
+                      "ManagedHardwareSecurityModuleKey"):
+        parent = inputs.get("keyVaultId") or inputs.get("managedHsmId")
+        vault = parent.rstrip("/").rsplit("/", 1)[-1] if isinstance(parent, str) else "vault"
+        host = "managedhsm" if kind.startswith("Managed") else "vault"
+        versionless = f"https://{vault}.{host}.azure.net/keys/{resource_name}"
+        return f"{versionless}/{_hex(name, 32)}", {
+            "name": resource_name, "versionlessId": versionless,
+            "resourceId": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+                          f"Microsoft.KeyVault/vaults/{vault}/keys/{resource_name}"}
+    provider_namespace = {
+        "compute": "Microsoft.Compute", "keyvault": "Microsoft.KeyVault",
+        "containerservice": "Microsoft.ContainerService", "mssql": "Microsoft.Sql",
+        "network": "Microsoft.Network", "attestation": "Microsoft.Attestation",
+    }.get(module, f"Microsoft.{module.capitalize()}")
+    arm_id = (f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+              f"{provider_namespace}/{kind[0].lower() + kind[1:]}s/{resource_name}")
+    outputs: dict[str, Any] = {"name": resource_name}
+    if type_token == "azure:keyvault/keyVault:KeyVault":
+        outputs["vaultUri"] = f"https://{resource_name}.vault.azure.net/"
+    elif type_token == "azure:attestation/provider:Provider":
+        location = str(inputs.get("location", "eastus")).replace(" ", "").lower()
+        outputs["attestationUri"] = f"https://{resource_name}.{location}.attest.azure.net"
     return arm_id, outputs
 
 

@@ -1,0 +1,153 @@
+"""Classic-provider confidential VMs, scale sets, an SGX scale set and a confidential managed
+disk, all on the customer's HSM key."""
+
+import pulumi_azure as azure
+
+group = azure.core.ResourceGroup("cvm-rg", name="cvm-rg", location="westeurope")
+vault = azure.keyvault.KeyVault(
+    "payvault",
+    name="payvault",
+    resource_group_name=group.name,
+    location="westeurope",
+    tenant_id="11111111-1111-1111-1111-111111111111",
+    sku_name="premium",
+    purge_protection_enabled=True,
+)
+key = azure.keyvault.Key(
+    "disk-key",
+    name="cvm-disk",
+    key_vault_id=vault.id,
+    key_type="RSA-HSM",
+    key_size=3072,
+    key_opts=["wrapKey", "unwrapKey"],
+)
+disk_set = azure.compute.DiskEncryptionSet(
+    "cvm-des",
+    name="cvm-des",
+    resource_group_name=group.name,
+    location="westeurope",
+    encryption_type="ConfidentialVmEncryptedWithCustomerKey",
+    key_vault_key_id=key.id,
+    identity={"type": "SystemAssigned"},
+)
+at_rest = azure.compute.DiskEncryptionSet(
+    "sgx-des",
+    name="sgx-des",
+    resource_group_name=group.name,
+    location="westeurope",
+    key_vault_key_id=key.id,
+    identity={"type": "SystemAssigned"},
+)
+
+azure.compute.LinuxVirtualMachine(
+    "payments",
+    name="payments",
+    resource_group_name=group.name,
+    location="westeurope",
+    size="Standard_DC4as_v5",
+    admin_username="ops",
+    admin_ssh_keys=[{"username": "ops", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExample0000"}],
+    network_interface_ids=["/subscriptions/0/resourceGroups/cvm-rg/providers/Microsoft.Network/networkInterfaces/payments"],
+    vtpm_enabled=True,
+    secure_boot_enabled=True,
+    os_disk={
+        "caching": "ReadWrite",
+        "storage_account_type": "Premium_LRS",
+        "security_encryption_type": "DiskWithVMGuestState",
+        "secure_vm_disk_encryption_set_id": disk_set.id,
+    },
+    source_image_reference={"publisher": "Canonical", "offer": "0001-com-ubuntu-confidential-vm-jammy",
+                            "sku": "22_04-lts-cvm", "version": "latest"},
+)
+
+azure.compute.WindowsVirtualMachine(
+    "ledger",
+    name="ledger",
+    resource_group_name=group.name,
+    location="westeurope",
+    size="Standard_DC4as_v5",
+    admin_username="ops",
+    admin_password="Example-Passw0rd-Not-Real",
+    network_interface_ids=["/subscriptions/0/resourceGroups/cvm-rg/providers/Microsoft.Network/networkInterfaces/ledger"],
+    vtpm_enabled=True,
+    secure_boot_enabled=True,
+    os_disk={
+        "caching": "ReadWrite",
+        "storage_account_type": "Premium_LRS",
+        "security_encryption_type": "DiskWithVMGuestState",
+        "secure_vm_disk_encryption_set_id": disk_set.id,
+    },
+    source_image_reference={"publisher": "MicrosoftWindowsServer", "offer": "windowsserver",
+                            "sku": "2022-datacenter-smalldisk-g2", "version": "latest"},
+)
+
+azure.compute.LinuxVirtualMachineScaleSet(
+    "batch",
+    name="batch",
+    resource_group_name=group.name,
+    location="westeurope",
+    sku="Standard_DC4as_v5",
+    instances=2,
+    admin_username="ops",
+    admin_ssh_keys=[{"username": "ops", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExample0000"}],
+    vtpm_enabled=True,
+    secure_boot_enabled=True,
+    os_disk={
+        "caching": "ReadWrite",
+        "storage_account_type": "Premium_LRS",
+        "security_encryption_type": "DiskWithVMGuestState",
+        "secure_vm_disk_encryption_set_id": disk_set.id,
+    },
+    source_image_reference={"publisher": "Canonical", "offer": "0001-com-ubuntu-confidential-vm-jammy",
+                            "sku": "22_04-lts-cvm", "version": "latest"},
+    network_interfaces=[{"name": "nic", "primary": True, "ip_configurations": [{
+        "name": "ip", "primary": True, "subnet_id": "/subscriptions/0/resourceGroups/cvm-rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default"}]}],
+)
+
+azure.compute.WindowsVirtualMachineScaleSet(
+    "winbatch",
+    name="winbatch",
+    resource_group_name=group.name,
+    location="westeurope",
+    sku="Standard_DC4as_v5",
+    instances=2,
+    admin_username="ops",
+    admin_password="Example-Passw0rd-Not-Real",
+    vtpm_enabled=True,
+    secure_boot_enabled=True,
+    os_disk={
+        "caching": "ReadWrite",
+        "storage_account_type": "Premium_LRS",
+        "security_encryption_type": "DiskWithVMGuestState",
+        "secure_vm_disk_encryption_set_id": disk_set.id,
+    },
+    source_image_reference={"publisher": "MicrosoftWindowsServer", "offer": "windowsserver",
+                            "sku": "2022-datacenter-smalldisk-g2", "version": "latest"},
+    network_interfaces=[{"name": "nic", "primary": True, "ip_configurations": [{
+        "name": "ip", "primary": True, "subnet_id": "/subscriptions/0/resourceGroups/cvm-rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default"}]}],
+)
+
+azure.compute.OrchestratedVirtualMachineScaleSet(
+    "enclaves",
+    name="enclaves",
+    resource_group_name=group.name,
+    location="westeurope",
+    platform_fault_domain_count=1,
+    sku_name="Standard_DC4s_v3",
+    instances=2,
+    os_disk={"caching": "ReadWrite", "storage_account_type": "Premium_LRS",
+             "disk_encryption_set_id": at_rest.id},
+)
+
+azure.compute.ManagedDisk(
+    "ledger-os",
+    name="ledger-os",
+    resource_group_name=group.name,
+    location="westeurope",
+    storage_account_type="Premium_LRS",
+    create_option="FromImage",
+    image_reference_id="/subscriptions/0/providers/Microsoft.Compute/locations/westeurope/publishers/Canonical/artifacttypes/vmimage/offers/0001-com-ubuntu-confidential-vm-jammy/skus/22_04-lts-cvm/versions/latest",
+    hyper_v_generation="V2",
+    security_type="ConfidentialVM_DiskEncryptedWithCustomerKey",
+    secure_vm_disk_encryption_set_id=disk_set.id,
+)

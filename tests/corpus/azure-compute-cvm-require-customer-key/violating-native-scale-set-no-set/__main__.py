@@ -1,0 +1,31 @@
+"""A confidential scale set with full disk encryption but no confidential disk encryption set."""
+
+import pulumi_azure_native as azure
+
+group = azure.resources.ResourceGroup("cvm-rg", resource_group_name="cvm-rg")
+
+azure.compute.VirtualMachineScaleSet(
+    "batch-cvmss",
+    vm_scale_set_name="batch-cvmss",
+    resource_group_name=group.name,
+    sku={"name": "Standard_DC4as_v5", "tier": "Standard", "capacity": 2},
+    upgrade_policy={"mode": "Manual"},
+    virtual_machine_profile={
+        "security_profile": {
+            "security_type": "ConfidentialVM",
+            "uefi_settings": {"secure_boot_enabled": True, "v_tpm_enabled": True},
+        },
+        "os_profile": {"computer_name_prefix": "batch-cv", "admin_username": "ops",
+                       "linux_configuration": {"disable_password_authentication": True}},
+        "storage_profile": {
+            "image_reference": {"publisher": "Canonical", "offer": "0001-com-ubuntu-confidential-vm-jammy",
+                        "sku": "22_04-lts-cvm", "version": "latest"},
+            "os_disk": {"create_option": "FromImage", "managed_disk": {
+                "storage_account_type": "Premium_LRS",
+                "security_profile": {"security_encryption_type": "DiskWithVMGuestState"}}},
+        },
+        "network_profile": {"network_interface_configurations": [{
+            "name": "nic", "primary": True,
+            "ip_configurations": [{"name": "ip", "subnet": {"id": "/subscriptions/0/resourceGroups/cvm-rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default"}}]}]},
+    },
+)

@@ -1,0 +1,54 @@
+"""A classic-provider confidential scale set without a vTPM."""
+
+import pulumi_azure as azure
+
+group = azure.core.ResourceGroup("cvm-rg", name="cvm-rg", location="westeurope")
+vault = azure.keyvault.KeyVault(
+    "payvault",
+    name="payvault",
+    resource_group_name=group.name,
+    location="westeurope",
+    tenant_id="11111111-1111-1111-1111-111111111111",
+    sku_name="premium",
+    purge_protection_enabled=True,
+)
+key = azure.keyvault.Key(
+    "disk-key",
+    name="cvm-disk",
+    key_vault_id=vault.id,
+    key_type="RSA-HSM",
+    key_size=3072,
+    key_opts=["wrapKey", "unwrapKey"],
+)
+disk_set = azure.compute.DiskEncryptionSet(
+    "cvm-des",
+    name="cvm-des",
+    resource_group_name=group.name,
+    location="westeurope",
+    encryption_type="ConfidentialVmEncryptedWithCustomerKey",
+    key_vault_key_id=key.id,
+    identity={"type": "SystemAssigned"},
+)
+
+azure.compute.WindowsVirtualMachineScaleSet(
+    "batch",
+    name="batch",
+    resource_group_name=group.name,
+    location="westeurope",
+    sku="Standard_DC4as_v5",
+    instances=2,
+    admin_username="ops",
+    admin_password="Example-Passw0rd-Not-Real",
+    vtpm_enabled=False,
+    secure_boot_enabled=True,
+    os_disk={
+        "caching": "ReadWrite",
+        "storage_account_type": "Premium_LRS",
+        "security_encryption_type": "DiskWithVMGuestState",
+        "secure_vm_disk_encryption_set_id": disk_set.id,
+    },
+    source_image_reference={"publisher": "MicrosoftWindowsServer", "offer": "windowsserver",
+                            "sku": "2022-datacenter-smalldisk-g2", "version": "latest"},
+    network_interfaces=[{"name": "nic", "primary": True, "ip_configurations": [{
+        "name": "ip", "primary": True, "subnet_id": "/subscriptions/0/resourceGroups/cvm-rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default"}]}],
+)
