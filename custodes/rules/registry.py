@@ -125,7 +125,14 @@ class Rule:
         }
 
     def run(self, resource: Resource, context: Context) -> Iterator[Outcome]:
-        """The outcomes of this rule on one resource."""
+        """The outcomes of this rule on one resource; none on a type it does not judge.
+
+        The engine only hands a rule its own types, but a caller that does not (a
+        policy host handed a resource of another type) must not crash a rule that
+        reads its type's shape.
+        """
+        if self.types and self.select is None and resource.type not in self.types:
+            return
         yield from self.check(resource, context)
 
 
