@@ -676,6 +676,10 @@ def _account_default_key(graph: Graph) -> tuple[CustodyLevel | None, str] | None
 
 
 def _encrypted(value: Any) -> bool | None:
+    if isinstance(value, Secret):
+        value = value.reveal()  # judged on its plaintext; a ciphertext-only one is unknown
+        if value is None:
+            return None
     if value is UNKNOWN:
         return None
     return value is True or (isinstance(value, str) and value.lower() == "true")

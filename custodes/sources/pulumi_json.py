@@ -97,7 +97,7 @@ def _decode(value: Any) -> Any:
     if signature == SECRET_SIG:
         return Secret(_secret_plaintext(value))
     if signature == RESOURCE_REFERENCE_SIG:
-        return value.get("id") or value.get("urn") or UNKNOWN
+        return _reference(value)
     if signature == OUTPUT_VALUE_SIG:
         inner = _decode(value["value"]) if "value" in value else UNKNOWN
         return Secret(inner) if value.get("secret") else inner
@@ -184,7 +184,7 @@ def _decode_deep(value: Any) -> Any:
             elif "plaintext" in raw or "value" in raw:
                 work.append((raw.get("plaintext", raw.get("value")), holder, 0))
         elif raw.get(SIG_KEY) == RESOURCE_REFERENCE_SIG:
-            container[key] = raw.get("id") or raw.get("urn") or UNKNOWN
+            container[key] = _reference(raw)
         else:
             mapping: dict[str, Any] = dict.fromkeys(str(name) for name in raw)
             container[key] = mapping
@@ -262,8 +262,9 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
         type_token = _urn_type(urn)
     inputs = _object(state.get("inputs"), where, urn, "inputs")
     outputs = _object(state.get("outputs"), where, urn, "outputs")
-    decoded_inputs = inputs if decoded else decode_value(inputs)
-    decoded_outputs = outputs if decoded else decode_value(outputs)
+    decoded_inputs = inputs if decoded else _whole(decode_value(inputs), where, urn, "inputs")
+    decoded_outputs = outputs if decoded else _whole(decode_value(outputs), where, urn,
+                                                     "outputs")
     dependencies = state.get("dependencies") or []
     property_dependencies = state.get("propertyDependencies") or {}
     if not isinstance(dependencies, list) or not isinstance(property_dependencies, Mapping):
@@ -288,6 +289,49 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
         },
         source_position=source_position(state.get("sourcePosition")),
     )
+
+
+def _reference(value: Mapping[str, Any]) -> Any:
+    """What a resource reference names: its id when that is plain text, else its URN.
+
+    An id that is itself a secret (or any other object) is never taken as text: the
+    URN names the same resource without showing it.
+    """
+    identifier, urn = value.get("id"), value.get("urn")
+    if isinstance(identifier, str) and identifier:
+        return identifier
+    return urn if isinstance(urn, str) and urn else UNKNOWN
+
+
+def _whole(value: Any, where: str, urn: str, field: str) -> Mapping[str, Any]:
+    """A resource's decoded inputs or outputs as a mapping every rule can read.
+
+    A Pulumi secret in place of the whole object is judged on its plaintext, each
+    property still a secret; one whose plaintext the document lacks, or an unknown or
+    reference in its place, is one clear error naming the field: never a rule crash,
+    never an empty resource that passes.
+    """
+    if isinstance(value, Mapping):
+        return value
+    if isinstance(value, Secret):
+        plaintext = value.reveal()
+        if isinstance(plaintext, Mapping):
+            try:
+                return {str(key): _secret_leaves(item) for key, item in plaintext.items()}
+            except RecursionError:
+                pass
+    raise InputError(f"{where}: '{field}' of {urn} is a Pulumi secret, unknown value or "
+                     "reference as a whole, whose properties cannot be read")
+
+
+def _secret_leaves(value: Any) -> Any:
+    """``value`` with every leaf a :class:`Secret`: the structure readable, no value shown."""
+    if isinstance(value, Mapping):
+        return {str(key): _secret_leaves(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_secret_leaves(item) for item in value]
+    return value if isinstance(value, Secret) or value is UNKNOWN or value is None \
+        else Secret(value)
 
 
 def _object(value: Any, where: str, urn: str, field: str) -> dict[str, Any]:
