@@ -111,7 +111,7 @@ def sku(name: str, confidential: str | None, vcpus: str = "4") -> dict[str, Any]
 def test_resource_skus_rebuild_the_azure_section(arm: LocalApi, live_catalogue: Any) -> None:
     path = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Compute/skus"
     arm.routes[("GET", path)] = (200, {"value": [
-        sku("Standard_DC4as_v5", "SNP"), sku("Standard_DC4es_v6", "TDX"),
+        sku("Standard_DC4as_v5", "SNP"), sku("Standard_DC4es_v7", "TDX"),
         sku("Standard_D4s_v5", None),
         {"name": "Premium_LRS", "resourceType": "disks", "capabilities": []}]})
     connection = live_azure.connect(LiveOptions(subscription=SUBSCRIPTION, endpoint=arm.url),
@@ -122,12 +122,12 @@ def test_resource_skus_rebuild_the_azure_section(arm: LocalApi, live_catalogue: 
     assert sizes == {
         "Standard_D4s_v5": {"vcpus": 4, "confidential_vm": ""},
         "Standard_DC4as_v5": {"vcpus": 4, "confidential_vm": "sev-snp"},
-        "Standard_DC4es_v6": {"vcpus": 4, "confidential_vm": "tdx"},
+        "Standard_DC4es_v7": {"vcpus": 4, "confidential_vm": "tdx"},
     }
-    assert catalog.azure_confidential_vm_technology("Standard_DC4es_v6") is None
+    assert catalog.azure_confidential_vm_technology("Standard_DC4es_v7") is None
     live_catalogue(refreshed(catalog.load(), date="2026-12-01", azure_sizes=sizes))
     # A series newer than the bundled table is known from the SKU's capability.
-    assert catalog.azure_confidential_vm_technology("Standard_DC4es_v6") == "tdx"
+    assert catalog.azure_confidential_vm_technology("Standard_DC4es_v7") == "tdx"
     assert catalog.azure_confidential_vm_technology("Standard_D4s_v5") is None
 
 

@@ -127,10 +127,20 @@ def test_a_customer_supplied_key_cannot_be_told_and_is_unresolved() -> None:
 
 
 def test_a_google_managed_disk_is_provider_custody() -> None:
+    # The audit reads the instance and its disks: the boot disk's own record decides.
     resource = live_gcp.instance(message_json(instance_message(key=None)))
-    messages = [f.message for f in evaluate(Graph([resource])).findings
+    disk = live_gcp.disk(message_json(disk_message(key=None)))
+    findings = [f for f in evaluate(Graph([resource, disk])).findings
                 if f.rule_id == "gcp-compute-confidential-require-customer-key"]
-    assert messages == ["bootDisk.kmsKeySelfLink: no kmsKeySelfLink: a Google-managed key"]
+    assert [(f.enforcement, f.unresolved) for f in findings] == [("mandatory", False)]
+    assert findings[0].message.endswith("a Google-managed key")
+
+
+def test_a_boot_disk_the_audit_did_not_read_is_unresolved() -> None:
+    resource = live_gcp.instance(message_json(instance_message(key=None)))
+    [finding] = [f for f in evaluate(Graph([resource])).findings
+                 if f.rule_id == "gcp-compute-confidential-require-customer-key"]
+    assert finding.unresolved and "outside the stack" in finding.message
 
 
 def test_the_primary_versions_protection_level_is_the_one_judged() -> None:
