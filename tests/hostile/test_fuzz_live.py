@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import pytest
@@ -38,8 +39,10 @@ policies = st.one_of(st.none(), text, json_values, json_values.map(json.dumps), 
     '"arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]}'))
 
 
+@cache
 def declared(cloud: str) -> Graph:
-    """A stack of the corpus on ``cloud``, as its export declares it."""
+    """A stack of the corpus on ``cloud``, as its export declares it (read once: the corpus
+    has hundreds of cases, and every fuzzed example asks)."""
     prefix = {"aws": "aws-", "azure": "azure-", "gcp": "gcp-"}[cloud]
     case = next(c for c in cases() if c.rule_id.startswith(prefix) and c.verdict == "violating")
     return graph_from_document(json.loads((case.directory / "export.json").read_text()), case.id)
