@@ -117,7 +117,6 @@ def enclave_key_attestation(resource: Resource, context: Context) -> Iterator[Ou
     severity="high",
     enforcement="mandatory",
     types=facts.WORKLOAD_TYPES,
-    scope="resource",
     rationale="""EC2 offers AMD SEV-SNP on M6a, C6a and R6a only. A SEV-SNP request on
         another type fails at launch, or the workload is deployed without the memory
         encryption the customer relies on.""",
@@ -147,7 +146,6 @@ def sev_snp_supported_type(resource: Resource, context: Context) -> Iterator[Out
     severity="high",
     enforcement="mandatory",
     types=facts.WORKLOAD_TYPES,
-    scope="resource",
     rationale="""An enclave parent needs a supported family and enough vCPUs to give
         some to the enclave; hibernation cannot be combined with enclaves. A setting
         that cannot hold leaves the secret-handling code outside any enclave.""",

@@ -17,5 +17,5 @@ gcp.compute.InstanceFromTemplate(
     "batch-1",
     name="batch-1",
     zone="europe-west4-a",
-    source_instance_template=template.self_link_unique,
+    source_instance_template=template.self_link,
 )
