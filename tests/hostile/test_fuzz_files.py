@@ -69,6 +69,10 @@ def _valid_setting(rule: Rule, name: str, schema: dict[str, Any]) -> st.SearchSt
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     if schema.get("type") == "array":
+        items = schema.get("items", {})
+        if isinstance(items, dict) and items.get("type", "string") != "string":
+            # Structured items (approved measurements): an empty list is the valid draw.
+            return st.just([])
         return st.lists(text, max_size=3)
     if schema.get("type") == "string":
         return st.text(min_size=max(schema.get("minLength", 0), 1), max_size=20)
