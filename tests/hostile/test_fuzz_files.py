@@ -70,8 +70,10 @@ def _valid_setting(rule: Rule, name: str, schema: dict[str, Any]) -> st.SearchSt
         return st.sampled_from(schema["enum"])
     if schema.get("type") == "array":
         items = schema.get("items", {})
-        if isinstance(items, dict) and items.get("type", "string") != "string":
-            # Structured items (approved measurements): an empty list is the valid draw.
+        if isinstance(items, dict) and (items.get("type", "string") != "string"
+                                        or "pattern" in items):
+            # Structured or patterned items (approved measurements): an empty list is
+            # the draw that is valid by construction.
             return st.just([])
         return st.lists(text, max_size=3)
     if schema.get("type") == "string":
