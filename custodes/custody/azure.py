@@ -196,22 +196,6 @@ class AzureShape(Shape):
         return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class _SecuritySwitch(Switch):
-    """A typed switch on a field shared with settings that are not confidential computing:
-    the values in ``off`` (compared case-insensitively) turn nothing on, any other value
-    custodes does not know is an unknown technology (never "off")."""
-
-    off: frozenset[str] = frozenset()
-
-    def read(self, resource: Resource, prefix: str = "") -> str | None:
-        """The technology on, ``None`` for an ``off`` value or an absent one."""
-        value = resource.get(prefix + self.path)
-        if isinstance(value, str) and value.strip().upper() in self.off:
-            return None
-        return Switch.read(self, resource, prefix)
-
-
 # SecurityTypes: TrustedLaunch and Standard are not confidential (pulumi-azure-native
 # compute._enums.SecurityTypes; "Standard" is what the API returns when unset).
 _NOT_CONFIDENTIAL_VM = frozenset({"TRUSTEDLAUNCH", "STANDARD"})
@@ -222,9 +206,8 @@ _CLASSIC_ENCRYPTION_SWITCH = Switch("osDisk.securityEncryptionType", values={
 def _native_vm(token: str, root: str, size: str) -> AzureShape:
     disk = f"{root}storageProfile.osDisk.managedDisk"
     return AzureShape(
-        token, (_SecuritySwitch(f"{root}securityProfile.securityType",
-                                values={"CONFIDENTIALVM": CONFIDENTIAL_VM},
-                                off=_NOT_CONFIDENTIAL_VM),),
+        token, (Switch(f"{root}securityProfile.securityType",
+                       values={"CONFIDENTIALVM": CONFIDENTIAL_VM}, off=_NOT_CONFIDENTIAL_VM),),
         size=size,
         encryption_type=f"{disk}.securityProfile.securityEncryptionType",
         confidential_des=f"{disk}.securityProfile.diskEncryptionSet.id",
@@ -278,8 +261,8 @@ SHAPES: Mapping[str, AzureShape] = {
         cluster_des="diskEncryptionSetId", cluster_path="kubernetesClusterId"),
     CONTAINER_GROUP: AzureShape(
         # ContainerGroupSku: Standard, Dedicated, Confidential.
-        CONTAINER_GROUP, (_SecuritySwitch("sku", values={"CONFIDENTIAL": "sev-snp"},
-                                          off=frozenset({"STANDARD", "DEDICATED"})),),
+        CONTAINER_GROUP, (Switch("sku", values={"CONFIDENTIAL": "sev-snp"},
+                                 off=frozenset({"STANDARD", "DEDICATED"})),),
         kind="container-group"),
     # Types that can host a confidential workload, but whose node or instance disk keys
     # live where custodes does not follow them (a Batch account, a fleet's profile, a

@@ -244,13 +244,15 @@ def cvm_secure_boot(resource: Resource, context: Context) -> Iterator[Outcome]:
 @rule(
     id="azure-aks-confidential-nodes-require-customer-key",
     title="AKS confidential node pools use a customer disk encryption set",
-    severity="high",
-    enforcement="advisory",
-    strict="mandatory",
+    severity="critical",
+    enforcement="mandatory",
     types=facts.NODE_POOL_TYPES,
     rationale="""Confidential node pools isolate pods' memory, but without a customer disk
         encryption set on the cluster the node disks are platform-keyed: PaaS enclave
-        secrets managed by the provider.""",
+        secrets managed by the provider. A confidential node is a confidential VM of the
+        same sizes, so its disks are held to the same bar as a confidential VM's
+        (azure-compute-cvm-require-customer-key): mandatory by default. A cluster outside
+        the stack, or a set or key custodes cannot follow, is unresolved.""",
     remediation="Set diskEncryptionSetID (classic provider: disk_encryption_set_id) on the "
                 "cluster to a customer-key disk encryption set.",
 )

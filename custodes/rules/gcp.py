@@ -291,14 +291,15 @@ def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]
 @rule(
     id="gcp-gke-confidential-nodes-require-customer-key",
     title="GKE confidential nodes boot from customer-keyed disks",
-    severity="high",
-    enforcement="advisory",
-    strict="mandatory",
+    severity="critical",
+    enforcement="mandatory",
     types=facts.GKE_TYPES,
     rationale="""Confidential GKE nodes isolate memory, but their boot disks are
         Google-keyed unless nodeConfig.bootDiskKmsKey names a customer key: PaaS enclave
         secrets managed by the provider. A cluster with confidential nodes makes every
-        node pool's nodes confidential.""",
+        node pool's nodes confidential. Confidential nodes are Confidential VMs, so their
+        disks are held to the same bar as a Confidential VM's
+        (gcp-compute-confidential-require-customer-key): mandatory by default.""",
     remediation="Set nodeConfig.bootDiskKmsKey to a Cloud KMS key (HSM or EXTERNAL).",
 )
 def gke_confidential_nodes(resource: Resource, context: Context) -> Iterator[Outcome]:

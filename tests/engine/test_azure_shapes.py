@@ -211,6 +211,21 @@ def test_aks_pools_with_confidential_sizes_are_workloads_in_the_matrix() -> None
     assert any(urn.endswith("::cvm-pool") for urn in custody["provider"])
 
 
+def test_a_platform_keyed_confidential_node_pool_fails_the_default_profile() -> None:
+    """Like a confidential VM on a platform key (azure-compute-cvm-require-customer-key),
+    a confidential AKS pool on platform-keyed disks is a mandatory finding by default."""
+    rule = "azure-aks-confidential-nodes-require-customer-key"
+    cluster = resource(az.MANAGED_CLUSTER, "aks", {
+        "resourceName": "aks", "agentPoolProfiles": [{"vmSize": "Standard_DC4as_v5"}]})
+    classic = resource(az.KUBERNETES_CLUSTER, "caks", {
+        "defaultNodePool": {"vmSize": "Standard_DC8es_v5"}})
+    assert {(rule, "aks"), (rule, "caks")} <= mandatory(cluster, classic)
+    keyed = resource(az.KUBERNETES_CLUSTER, "caks", {
+        "defaultNodePool": {"vmSize": "Standard_DC8es_v5"}, "diskEncryptionSetId": DES_ID})
+    assert not {name for rule_id, name in mandatory(keyed, classic_des(), classic_key())
+                if rule_id == rule}
+
+
 def test_a_node_pool_whose_cluster_is_elsewhere_is_unresolved() -> None:
     pool = resource(az.KUBERNETES_NODE_POOL, "pool", {
         "vmSize": "Standard_DC4as_v5",
@@ -246,6 +261,31 @@ def test_trusted_launch_is_not_confidential() -> None:
                                              "hardwareProfile": {"vmSize": "Standard_D4s_v5"}})
     assert az.is_confidential(vm) is False
     assert analyse(graph(vm)).workloads == ()
+
+
+@pytest.mark.parametrize(("token", "props", "expected"), [
+    (az.VIRTUAL_MACHINE, {"securityProfile": {"securityType": "trustedlaunch"}}, False),
+    (az.VIRTUAL_MACHINE, {"securityProfile": {"securityType": " Standard "}}, False),
+    (az.VIRTUAL_MACHINE, {"securityProfile": {"securityType": "confidentialvm"}}, True),
+    (az.SCALE_SET, {"virtualMachineProfile": {"securityProfile": {
+        "securityType": "TrustedLaunch"}}}, False),
+    (az.CONTAINER_GROUP, {"sku": "Dedicated"}, False),
+    (az.CONTAINER_GROUP, {"sku": "standard"}, False),
+    (az.CONTAINER_GROUP, {"sku": "Confidential"}, True),
+    (az.CONTAINER_GROUP, {"sku": "ConfidentialGpu"}, None),
+], ids=["trusted-launch", "standard", "cvm-lowercase", "vmss-trusted-launch",
+        "aci-dedicated", "aci-standard", "aci-confidential", "aci-unknown-sku"])
+def test_typed_switches_read_their_off_values(token: str, props: dict[str, Any],
+                                              expected: bool | None) -> None:
+    """The shared Switch's ``off`` values turn nothing on; a value it does not know is
+    unknown, never off (a secret's plaintext is read the same way)."""
+    from custodes.model import Secret
+
+    assert az.is_confidential(resource(token, "r", props)) is expected
+    secret = {key: Secret(value) if isinstance(value, str) else value
+              for key, value in props.items()}
+    if token == az.CONTAINER_GROUP:
+        assert az.is_confidential(resource(token, "s", secret)) is expected
 
 
 # --- rules read the table ------------------------------------------------------------

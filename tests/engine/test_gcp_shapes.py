@@ -116,6 +116,17 @@ def test_the_same_on_an_hsm_key_is_clean(case: str) -> None:
             if f[0].startswith("gcp-")] == []
 
 
+def test_google_keyed_confidential_nodes_fail_the_default_profile() -> None:
+    """Like a Confidential VM on a Google-managed key, confidential GKE nodes on one are a
+    mandatory finding by default (not only in strict)."""
+    rule = "gcp-gke-confidential-nodes-require-customer-key"
+    cluster = resource(facts.CLUSTER, "gke", {"confidentialNodes": {"enabled": True},
+                                              "nodeConfig": {"machineType": "n2d-standard-4"}})
+    report = evaluate(graph(cluster), build_settings("default"))
+    assert [(f.name, f.enforcement, f.unresolved) for f in report.findings
+            if f.rule_id == rule] == [("gke", "mandatory", False)]
+
+
 def test_a_confidential_node_pool_is_a_workload_in_the_matrix() -> None:
     cluster = resource(facts.CLUSTER, "gke", {"name": "gke", "confidentialNodes": {
         "enabled": True}, "removeDefaultNodePool": True})
