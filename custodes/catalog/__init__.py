@@ -151,7 +151,17 @@ def azure_series(vm_size: str) -> str | None:
 
 
 def azure_confidential_vm_technology(vm_size: str) -> str | None:
-    """``sev-snp`` or ``tdx`` for a confidential VM size, ``None`` otherwise."""
+    """``sev-snp`` or ``tdx`` for a confidential VM size, ``None`` otherwise.
+
+    Sources (``machine_types.json`` "Azure" lines): SEV-SNP on DCasv5/DCadsv5/ECasv5/
+    ECadsv5 (azure-docs dcasv5-dcadsv5-series.md: "Both series offer … SEV-SNP") and on
+    DCasv6/DCadsv6/ECasv6/ECadsv6 (overview-azure-products.md: fourth-generation AMD
+    EPYC, gated preview at the stored commit; GA not confirmed); the confidential GPU
+    series NCCads_H100_v5 (an SEV-SNP CPU with an H100 in confidential mode); TDX on
+    DCesv5/DCedsv5/ECesv5/ECedsv5 and DCesv6/DCedsv6/ECesv6/ECedsv6 (GA 2026-02-27,
+    Azure Updates 558051). A preview size is listed like a GA one: it is confidential
+    hardware either way.
+    """
     series = azure_series(vm_size)
     live = load()["azure"].get("sizes", {}).get(vm_size)
     if live and "confidential_vm" in live:
@@ -181,7 +191,14 @@ def gcp_series(machine_type: str) -> str:
 
 
 def gcp_confidential_supported(machine_type: str, technology: str) -> bool:
-    """Whether GCP offers ``technology`` (``sev``, ``sev-snp``, ``tdx``) on this type."""
+    """Whether GCP offers ``technology`` (``sev``, ``sev-snp``, ``tdx``) on this type.
+
+    Source (``machine_types.json`` "GCP" lines): Google's Dataproc confidential-compute
+    page lists SEV on c4d, c3d, c2d, n2d and g4-standard-48, SEV-SNP on n2d, TDX on
+    c3-standard-* and a3-highgpu-1g (stored copy checked 2026-11-30). TDX on C4 and
+    SEV-SNP on C3D/C4D are not confirmed against the stored Google material and are
+    not listed.
+    """
     catalog = load()["gcp"]
     bare = gcp_machine_type(machine_type)
     if bare in catalog.get("machine_types", {}).get(technology, ()):
@@ -193,11 +210,16 @@ def gcp_confidential_supported(machine_type: str, technology: str) -> bool:
 
 
 def oci_sev_shape(shape: str) -> bool | None:
-    """Whether an OCI shape offers confidential (AMD SEV) instances.
+    """Whether an OCI shape offers confidential instances (AMD SEV on VMs, TSME on bare metal).
 
     ``True`` for a shape the catalogue lists, ``False`` for one of a series that
-    does not (Intel, Ampere, older AMD), ``None`` for a shape the catalogue does
-    not know: a new shape is neither passed nor failed blind.
+    does not (Intel, Ampere, older AMD, the E5 flexible VM), ``None`` for a shape the
+    catalogue does not know: a new shape is neither passed nor failed blind.
+
+    Source: OCI "Confidential Computing" (docs.oracle.com/en-us/iaas/Content/Compute/
+    References/confidential_compute.htm, updated 2025-01-10): VM.Standard.E4.Flex,
+    VM.Standard.E3.Flex, BM.DenseIO.E5.128, BM.Standard.E5.192, BM.DenseIO.E4.128,
+    BM.Standard.E4.128, BM.Standard.E3.128 — no VM.Standard.E5.Flex.
     """
     catalog = load().get("oci", {})
     if shape in catalog.get("sev_shapes", ()):
@@ -207,29 +229,72 @@ def oci_sev_shape(shape: str) -> bool | None:
     return None
 
 
-def oci_sev_platform_type(platform_type: str) -> bool:
-    """Whether an OCI platform configuration type can turn memory encryption on (AMD)."""
-    return platform_type in load().get("oci", {}).get("sev_platform_types", ())
+def oci_sev_platform_type(platform_type: str) -> bool | None:
+    """Whether an OCI platform configuration type can turn memory encryption on.
+
+    ``True`` for the AMD types of the confidential shapes (``AMD_VM``, ``AMD_ROME_BM``,
+    ``AMD_MILAN_BM``), ``False`` for the Intel types, ``None`` for any other type
+    (``GENERIC_BM``, the GPU types, a new one): which type OCI's E5 bare metal shapes
+    take is not confirmed against the stored OCI material (see ``machine_types.json``),
+    so such a type is unresolved rather than passed or failed.
+    """
+    catalog = load().get("oci", {})
+    if platform_type in catalog.get("sev_platform_types", ()):
+        return True
+    if platform_type in catalog.get("non_sev_platform_types", ()):
+        return False
+    return None
 
 
 # --- IBM Cloud -----------------------------------------------------------------
 
 _IBM_X86_FAMILY = re.compile(r"^[a-z]x\d+[a-z]*$")
+_IBM_PROFILE_SIZE = re.compile(r"^[a-z0-9]+-(?P<vcpus>\d+)x(?P<memory>\d+)$")
 
 
 def ibm_confidential_profile(profile: str, technology: str) -> bool | None:
     """Whether an IBM VPC profile (``bx3dc-2x10``) offers ``technology`` (``sgx``, ``tdx``).
 
-    ``False`` for another x86 family (``bx2``, ``cx3d`` …), ``None`` for a family the
-    catalogue does not know.
+    ``False`` for another x86 family (``bx2``, ``cx3d`` …) and for SGX on a confidential
+    profile with more than the catalogue's SGX memory bound; ``None`` for a family the
+    catalogue does not know, or a confidential profile whose name does not tell its memory.
+
+    Source: IBM Cloud "Confidential Computing instance profiles - x86 Gen 3"
+    (ibm-cloud-docs/vpc vsi-profile-details-confidential-computing-gen3-x86.md,
+    lastupdated 2026-05-06): the profiles are bx3dc-* and cx3dc-*; "All confidential
+    computing profiles support Trusted Domain Extensions (TDX) … Profiles with 60 GiB or
+    less memory also support Software Guard Extensions (SGX)". The memory is the number
+    after the ``x`` of the profile name (IBM's naming rule: ``2x10`` is 2 vCPUs, 10 GiB).
     """
     family = profile.split("-", 1)[0].lower()
-    families = load().get("ibm", {}).get("confidential_profile_families", {})
+    catalog = load().get("ibm", {})
+    families = catalog.get("confidential_profile_families", {})
     if family in families.get(technology, ()):
-        return True
+        bound = catalog.get("sgx_max_memory_gib") if technology == "sgx" else None
+        if bound is None:
+            return True
+        size = _IBM_PROFILE_SIZE.match(profile.strip().lower())
+        if size is None:
+            return None
+        return int(size.group("memory")) <= int(bound)
     return False if _IBM_X86_FAMILY.match(family) else None
 
 
 def ibm_hyper_protect_cutoff() -> str:
-    """The date (ISO) after which Hyper Protect Virtual Servers for VPC take no new instances."""
+    """The date (ISO) after which Hyper Protect Virtual Servers for VPC take no new instances.
+
+    Source: IBM Cloud "Service deprecation: IBM Cloud LinuxONE and Hyper Protect Virtual
+    Server offerings" (cloud.ibm.com/docs/vpc?topic=vpc-ichpcs_deprecated_anmt, ibm-cloud-docs/vpc
+    hpcs_deprec_ann.md, lastupdated 2026-03-20): End of Marketing 28 February 2026, "IBM
+    will disable new instance provisioning".
+    """
     return str(load().get("ibm", {}).get("hyper_protect_vpc_no_new_instances_after", ""))
+
+
+def ibm_hyper_protect_end_of_service() -> str:
+    """The date (ISO) on which IBM terminates every remaining Hyper Protect VPC instance.
+
+    Source: the same IBM deprecation notice: End of Service 20 February 2027, "IBM will
+    terminate all active instances on this date".
+    """
+    return str(load().get("ibm", {}).get("hyper_protect_vpc_end_of_service", ""))

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from custodes.catalog import ibm_confidential_profile, ibm_hyper_protect_cutoff
+from custodes.catalog import (
+    ibm_confidential_profile,
+    ibm_hyper_protect_cutoff,
+    ibm_hyper_protect_end_of_service,
+)
 from custodes.custody import ibm as facts
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY
 from custodes.model import UNKNOWN, Resource, plain
@@ -42,13 +46,19 @@ def confidential_customer_key(resource: Resource, context: Context) -> Iterator[
     enforcement="mandatory",
     types=facts.WORKLOAD_TYPES,
     scope="resource",
-    rationale="""IBM VPC offers SGX and TDX only on its confidential computing profiles
-        (bx3dc, cx3dc, mx3dc); on another profile the instance is not created, or runs
-        without the TEE the customer relies on.""",
-    remediation="Use a bx3dc, cx3dc or mx3dc profile for confidentialComputeMode sgx or tdx.",
+    rationale="""IBM VPC offers TDX only on its confidential computing profiles (bx3dc,
+        cx3dc), and SGX only on those of them with 60 GiB of memory or less; on another
+        profile the instance is not created, or runs without the TEE the customer
+        relies on.""",
+    remediation="""Use a bx3dc or cx3dc profile for confidentialComputeMode tdx, and one
+        with at most 60 GiB (bx3dc-8x40, cx3dc-24x60 or smaller) for sgx.""",
 )
 def supported_profile(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """``confidentialComputeMode`` sgx/tdx only on a confidential computing profile."""
+    """``confidentialComputeMode`` sgx/tdx only on a confidential computing profile.
+
+    Profiles: :func:`custodes.catalog.ibm_confidential_profile` (IBM Cloud "Confidential
+    Computing instance profiles - x86 Gen 3", lastupdated 2026-05-06).
+    """
     shape = facts.SHAPES[resource.type]
     for technology in shape.technologies(resource):
         if technology == UNKNOWN_TECHNOLOGY:
@@ -74,16 +84,27 @@ def supported_profile(resource: Resource, context: Context) -> Iterator[Outcome]
     strict="mandatory",
     types=(facts.INSTANCE, facts.INSTANCE_TEMPLATE),
     scope="resource",
-    rationale="""Hyper Protect Virtual Servers for VPC takes no new instances after the
-        date in custodes' catalogue: a stack that still declares one cannot be rebuilt
-        or scaled, and the workload's confidentiality then rests on a service at its
-        end of life.""",
-    remediation="""Move the workload to a Secure Execution instance (an s390x 'e' profile
-        such as bz2e) with a contract you encrypt yourself, or to an Intel TDX profile
-        (bx3dc, cx3dc, mx3dc) with a Hyper Protect Crypto Services root key.""",
+    rationale="""IBM withdrew Hyper Protect Virtual Servers for VPC: no new instances
+        after the date in custodes' catalogue (28 February 2026), and every remaining
+        instance is terminated on its end-of-service date (20 February 2027). A stack
+        that still declares one cannot be rebuilt or scaled, and the workload's
+        confidentiality then rests on a service at its end of life.""",
+    remediation="""Redeploy the workload on IBM Confidential Computing Container Runtime
+        (formerly Hyper Protect Virtual Servers, run on premises), IBM's named
+        replacement, or move it to an Intel TDX profile (bx3dc, cx3dc) with a Hyper
+        Protect Crypto Services root key. The LinuxONE (s390x) virtual servers for VPC,
+        Secure Execution profiles included, are withdrawn on the same dates.""",
 )
 def hyper_protect_withdrawn(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """An instance boots the Hyper Protect Container Runtime image."""
+    """An instance boots the Hyper Protect Container Runtime image.
+
+    Dates: :func:`custodes.catalog.ibm_hyper_protect_cutoff` and
+    :func:`custodes.catalog.ibm_hyper_protect_end_of_service` (IBM Cloud "Service
+    deprecation: IBM Cloud LinuxONE and Hyper Protect Virtual Server offerings",
+    lastupdated 2026-03-20).
+    """
     if facts.is_hyper_protect(resource):
         yield Violation(f"Hyper Protect Virtual Servers for VPC take no new instances after "
-                        f"{ibm_hyper_protect_cutoff()}; use a Secure Execution or TDX instance")
+                        f"{ibm_hyper_protect_cutoff()} and are terminated on "
+                        f"{ibm_hyper_protect_end_of_service()}; redeploy on IBM Confidential "
+                        "Computing Container Runtime or a TDX instance")

@@ -40,24 +40,34 @@ def confidential_customer_key(resource: Resource, context: Context) -> Iterator[
     enforcement="mandatory",
     types=(facts.INSTANCE, facts.INSTANCE_CONFIGURATION),
     scope="resource",
-    rationale="""OCI offers confidential instances only on AMD shapes (E3 and E4
-        flexible VMs, E3/E4 bare metal) with an AMD platform configuration; elsewhere
+    rationale="""OCI offers confidential instances only on AMD shapes (the E3 and E4
+        flexible VMs, E3/E4/E5 bare metal) with an AMD platform configuration; elsewhere
         the launch fails or the workload runs without the memory encryption the
         customer relies on.""",
     remediation="""Use VM.Standard.E4.Flex (or another shape the catalogue lists) with
         platformConfig.type AMD_VM (AMD_ROME_BM / AMD_MILAN_BM on bare metal).""",
 )
 def supported_shape(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """``platformConfig.isMemoryEncryptionEnabled`` only on an AMD shape and platform type."""
+    """``platformConfig.isMemoryEncryptionEnabled`` only on an AMD shape and platform type.
+
+    Shapes and platform types: :func:`custodes.catalog.oci_sev_shape` and
+    :func:`custodes.catalog.oci_sev_platform_type` (OCI "Confidential Computing",
+    updated 2025-01-10); a type or shape the catalogue does not class is unresolved.
+    """
     shape = facts.SHAPES[resource.type]
     if shape.confidential(resource) is not True:
         return
     platform = plain(shape.get(resource, "platformConfig.type"))
     if platform is UNKNOWN:
         yield Unresolved("the platform configuration type is unknown")
-    elif isinstance(platform, str) and not oci_sev_platform_type(platform):
-        yield Violation(f"platform type {platform} cannot encrypt memory (AMD_VM, AMD_ROME_BM "
-                        "or AMD_MILAN_BM)")
+    elif isinstance(platform, str):
+        encrypts = oci_sev_platform_type(platform)
+        if encrypts is False:
+            yield Violation(f"platform type {platform} cannot encrypt memory (AMD_VM, "
+                            "AMD_ROME_BM or AMD_MILAN_BM)")
+        elif encrypts is None:
+            yield Unresolved(f"platform type {platform} is not in custodes' catalogue; whether "
+                             "it can encrypt memory cannot be told")
     size = plain(shape.size_of(resource))
     if size is UNKNOWN:
         yield Unresolved("the shape is unknown")
