@@ -157,8 +157,9 @@ def test_the_cli_rebuilds_the_gcp_section_and_keeps_the_rest(
     document = json.loads(output.read_text())
     bundled = catalog.load()
     assert document["date"] == "2026-12-01"
+    # Types the bundled catalogue names one by one (g4-standard-48, a3-highgpu-1g) are kept.
     assert document["gcp"]["machine_types"] == {
-        "sev": ["c4d-standard-8", "n2d-standard-4"],
+        "sev": ["c4d-standard-8", "g4-standard-48", "n2d-standard-4"],
         "sev-snp": ["n2d-standard-4"],
         "tdx": ["a3-highgpu-1g", "c3-standard-8"],
     }
