@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 import custodes
 from custodes.commands import COMMANDS
-from custodes.commands.output import EXIT_ERROR, print_error
+from custodes.commands.output import EXIT_ERROR, print_error, print_line
 from custodes.errors import CustodesError, UsageError
+from custodes.redaction import forget_secrets
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,19 +55,23 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console entry point: exit code 0, 1 or 2, errors as one line on stderr."""
+    forget_secrets()  # a run of its own, when a process runs several (tests, the pack)
     try:
         return run(argv)
     except CustodesError as error:
         print_error(str(error))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("custodes: interrupted", file=sys.stderr)
+        print_line("custodes: interrupted")
         return EXIT_ERROR
     except BrokenPipeError:
+        return EXIT_ERROR
+    except MemoryError:
+        print_error("out of memory (a smaller --max-input-mb refuses such an input unread)")
         return EXIT_ERROR
     except Exception as error:  # a bug still gets one line, not a traceback
         if os.environ.get("CUSTODES_DEBUG"):
             raise
-        print(f"custodes: internal error: {type(error).__name__} "
-              "(set CUSTODES_DEBUG=1 for a traceback)", file=sys.stderr)
+        print_line(f"custodes: internal error: {type(error).__name__} "
+                   "(set CUSTODES_DEBUG=1 for a traceback)")
         return EXIT_ERROR

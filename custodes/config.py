@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
-import yaml
-
 from custodes.errors import InputError, shown
 from custodes.rules.registry import ENFORCEMENTS, Enforcement, Rule, catalogue
+from custodes.settings_files import load_yaml, read_settings_text
 
-MAX_CONFIG_BYTES = 16 * 2**20  # a policy-pack configuration is a few KiB
 Profile = Literal["default", "strict"]
 PROFILES: tuple[Profile, ...] = ("default", "strict")
 
@@ -82,32 +80,17 @@ def schema_problem(error: Any) -> str:
     return f"fails the schema's {error.validator} {shown(expected)}"
 
 
-def read_settings_text(path: str | Path, kind: str, shown_as: str | None = None) -> str:
-    """The UTF-8 text of a small settings file (``kind``: "configuration", "waivers"),
-    read no further than :data:`MAX_CONFIG_BYTES`."""
-    name = shown_as or str(path)
-    try:
-        with Path(path).open("rb") as stream:
-            data = stream.read(MAX_CONFIG_BYTES + 1)
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such {kind} file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{name}: cannot be read ({error.__class__.__name__})") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise InputError(f"{name}: a {kind} file is at most {MAX_CONFIG_BYTES // 2**20} MiB")
-    return text
-
-
 def read_config_file(path: str) -> Mapping[str, Any]:
     """Read a policy-pack configuration file (JSON or YAML)."""
     file = Path(path)
     text = read_settings_text(file, "configuration", path)
-    try:
-        document = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError, RecursionError):
-        raise InputError(f"{path}: not valid {'JSON' if file.suffix == '.json' else 'YAML'}") \
-            from None
+    if file.suffix == ".json":
+        try:
+            document = json.loads(text)
+        except (ValueError, RecursionError):
+            raise InputError(f"{path}: not valid JSON") from None
+    else:
+        document = load_yaml(text, path, kind="a configuration file")
     if document is None:
         return {}
     if not isinstance(document, Mapping):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from custodes.redaction import shown
+
+__all__ = ["CustodesError", "InputError", "UsageError", "shown"]
+
 
 class CustodesError(Exception):
     """A problem the user can fix: printed as one line on stderr, exit code 2."""
@@ -13,9 +17,3 @@ class InputError(CustodesError):
 
 class UsageError(CustodesError):
     """A command line custodes cannot act on."""
-
-
-def shown(value: object, limit: int = 40) -> str:
-    """A value taken from an input, cut short enough for a one-line error message."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit - 3]}..."

@@ -40,7 +40,7 @@ class Stages:
 def progress(stream: TextIO | None = None) -> Iterator[Stages]:
     """:class:`Stages` drawn on ``stream`` (default stderr) if it is a terminal, else silent."""
     stream = stream if stream is not None else sys.stderr
-    if not stream.isatty():
+    if stream is None or stream.closed or not stream.isatty():  # stderr closed: no bar
         yield Stages()
         return
     from rich.console import Console

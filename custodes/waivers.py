@@ -44,12 +44,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from custodes.config import read_settings_text
-from custodes.engine import Finding, Report
+from custodes.engine import Finding, Report, finding_message
 from custodes.errors import InputError, shown
 from custodes.model import Resource, SourcePosition
 from custodes.positions import display_path, relocate
 from custodes.rules.registry import Context, Outcome, Rule, catalogue
+from custodes.settings_files import BoundedLoader, load_yaml, read_settings_text
 
 if TYPE_CHECKING:
     import jsonschema
@@ -181,7 +181,7 @@ def schema() -> dict[str, Any]:
     return document
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(BoundedLoader):
     """Safe YAML without implicit dates: ``expires`` stays text, for the schema to judge."""
 
 
@@ -217,15 +217,8 @@ def _location(error: jsonschema.ValidationError) -> str:
 
 def parse_waivers(text: str, where: str) -> tuple[Waiver, ...]:
     """The waivers of a file's text; :class:`InputError` naming the entry for anything bad."""
-    try:
-        document = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
-        lines = _entry_lines(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{where}: not valid YAML{at}") from None
-    except RecursionError:
-        raise InputError(f"{where}: nested too deeply to be a waivers file") from None
+    document = load_yaml(text, where, _Loader, kind="a waivers file")
+    lines = _entry_lines(text)  # valid YAML, and bounded: loaded just above
     if document is None:
         return ()
     import jsonschema  # only with a waivers file: a tenth of the start-up time otherwise
@@ -283,7 +276,7 @@ def _waiver_finding(rule: Rule, waiver: Waiver, message: str) -> Finding:
         urn=waiver.resource,
         type=WAIVER_TYPE,
         name=f"{'inline ' if waiver.inline else ''}waiver of {waiver.rule_id}",
-        message=message,
+        message=finding_message(message),
         remediation=rule.remediation,
         source_position=waiver.source,
     )

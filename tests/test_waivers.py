@@ -209,7 +209,7 @@ def test_cli_a_bad_waivers_file_stops_before_the_program_runs(tmp_path: Path) ->
 
 
 def test_a_waivers_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
-    from custodes.config import MAX_CONFIG_BYTES
+    from custodes.settings_files import MAX_CONFIG_BYTES
 
     (tmp_path / "big.yaml").write_bytes(b"#" * (MAX_CONFIG_BYTES + 10))
     with pytest.raises(InputError, match="a waivers file is at most 16 MiB"):

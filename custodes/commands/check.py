@@ -196,15 +196,21 @@ def judge(path: str, settings: Settings, options: LoadOptions,
     from pathlib import Path
 
     from custodes.engine import evaluate
+    from custodes.errors import CustodesError
     from custodes.positions import relocated
+    from custodes.redaction import scrub
     from custodes.sources import load
 
     is_project = path != "-" and Path(path).is_dir()
     directory = Path(path) if is_project else Path(project_dir or ".")
-    with collector_paused():
-        graph = load(path, options)
-        report = evaluate(graph, settings)
-        return with_inline_waivers(relocated(report, directory), graph, directory)
+    try:
+        with collector_paused():
+            graph = load(path, options)
+            report = evaluate(graph, settings)
+            return with_inline_waivers(relocated(report, directory), graph, directory)
+    except CustodesError as error:
+        # Scrubbed here: a --jobs worker's secrets are registered in the worker only.
+        raise type(error)(scrub(str(error))) from None
 
 
 def judge_all(paths: list[str], settings: Settings, options: LoadOptions,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from custodes.engine import Report
 from custodes.errors import InputError, UsageError
+from custodes.redaction import scrub
 
 if TYPE_CHECKING:
     from custodes.waivers import Waiver
@@ -45,20 +48,57 @@ def read_waivers(arguments: argparse.Namespace) -> tuple[Waiver, ...]:
 
 
 def print_error(message: str) -> None:
-    """One error line on stderr, as every command prints it (``custodes: error: …``)."""
-    print(f"custodes: error: {' '.join(message.split())}", file=sys.stderr)
+    """One error line on stderr, as every command prints it (``custodes: error: …``).
+
+    Scrubbed of every registered secret; nothing at all when stderr is closed
+    (the exit code still says it).
+    """
+    print_line(f"custodes: error: {' '.join(scrub(message).split())}")
+
+
+def print_line(line: str) -> None:
+    """``line`` on stderr, scrubbed; whatever stderr's encoding cannot hold is replaced."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    text = scrub(line) + "\n"
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    with contextlib.suppress(OSError, ValueError):
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+        stream.flush()
 
 
 def print_warning(message: str) -> None:
     """One warning line on stderr (``custodes: warning: …``): the run's outcome stands."""
-    print(f"custodes: warning: {' '.join(message.split())}", file=sys.stderr)
+    print_line(f"custodes: warning: {' '.join(message.split())}")
 
 
 def write(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output``, or to stdout."""
+    """Write ``text`` to ``output``, or to stdout, as UTF-8 whatever stdout's encoding is.
+
+    A closed stdout is a :class:`UsageError` (use ``--output``).
+    """
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stream = sys.stdout
+        try:
+            if stream is None:
+                raise OSError(errno.EBADF, "Bad file descriptor")
+            binary = getattr(stream, "buffer", None)
+            if binary is not None:
+                # UTF-8, the encoding of every format (and of --output), even where a pipe's
+                # default is another (PYTHONIOENCODING=cp1252 on Windows).
+                stream.flush()
+                binary.write(text.encode("utf-8"))
+                binary.flush()
+            else:
+                stream.write(text)
+                stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or "closed"
+            raise UsageError(f"cannot write the report to standard output ({reason}); "
+                             "use --output FILE") from None
         return
     try:
         Path(output).write_text(text, encoding="utf-8")
@@ -90,7 +130,8 @@ def emit(report: Report, arguments: argparse.Namespace,
     report = replace(apply_waivers(report, waivers), fail_on=arguments.fail_on,
                      docs_url=getattr(arguments, "docs_url", None))
     if arguments.format == "text":
-        on_terminal = arguments.output is None and sys.stdout.isatty()
+        on_terminal = arguments.output is None and sys.stdout is not None \
+            and sys.stdout.isatty()
         from custodes.report.text import render as render_text
 
         text = render_text(report, color=on_terminal, width=text_width(on_terminal))

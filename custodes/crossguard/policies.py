@@ -56,7 +56,7 @@ from pulumi_policy.proxy import (
 )
 from pulumi_policy.secret import _DictSecretsProxy, _ListSecretsProxy
 
-from custodes.engine import run_rule
+from custodes.engine import finding_message, run_rule
 from custodes.model import UNKNOWN, Graph, Resource, Secret
 from custodes.rules.registry import Context, Rule, catalogue
 
@@ -246,7 +246,7 @@ def _config(rule: Rule, configured: Mapping[str, Any] | None) -> dict[str, Any]:
 def _report(rule: Rule, resource: Resource, context: Context, seen: set[tuple[str, str]],
             report_violation: ReportViolation) -> None:
     for target, message, unresolved in run_rule(rule, resource, context):
-        text = f"{UNRESOLVED_PREFIX}{message}" if unresolved else message
+        text = finding_message(message, unresolved)
         if (target.urn, text) not in seen:
             seen.add((target.urn, text))
             report_violation(text, target.urn)

@@ -10,6 +10,7 @@ from custodes.model.resource import (
     iter_path,
     lookup,
     plain,
+    readable,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "lookup",
     "normalise_identifier",
     "plain",
+    "readable",
 ]

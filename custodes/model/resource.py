@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from custodes.redaction import register_secret
+
 
 class UnknownValueError(TypeError):
     """Raised when code asks an unknown value for its truth.
@@ -42,7 +44,8 @@ class _Unknown:
         return cls._instance
 
     def __repr__(self) -> str:
-        return "UNKNOWN"
+        # How a message quoting it (custodes.errors.shown) reads.
+        return "(unknown)"
 
     def __bool__(self) -> bool:
         # An unknown value is neither true nor false; refusing to guess keeps a
@@ -61,13 +64,22 @@ class Secret:
     """A Pulumi secret: present, but never shown.
 
     ``value`` holds the plaintext when the source had it (a program run
-    offline); ciphertext from a stack export is dropped at the source.
+    offline); ciphertext from a stack export is dropped at the source. The
+    plaintext is registered for the whole run (:mod:`custodes.redaction`), so
+    that no line custodes writes can show it, wherever else it turns up.
     """
 
     __slots__ = ("_value",)
 
     def __init__(self, value: Any = None) -> None:
         self._value = value
+        if value is not None:
+            register_secret(value)
+
+    def __reduce__(self) -> tuple[type[Secret], tuple[Any]]:
+        # Made again through __init__ where it is unpickled (a --jobs worker's report):
+        # the plaintext is registered in that process too.
+        return (Secret, (self._value,))
 
     def reveal(self) -> Any:
         """The plaintext, for a rule that must judge it. Never put it in a message."""
@@ -96,6 +108,21 @@ class Secret:
 def plain(value: Any) -> Any:
     """The plaintext of a secret, or the value itself: for a rule's verdict, never its message."""
     return value.reveal() if isinstance(value, Secret) else value
+
+
+def readable(value: Any) -> Any:
+    """What a rule may judge of ``value``: a secret's plaintext, or :data:`UNKNOWN`.
+
+    A secret whose plaintext the document does not hold (ciphertext, or
+    ``[secret]`` in a preview) cannot be judged: it is unknown, and the rule
+    reports it unresolved rather than passing it. Any other value is itself.
+    Judge what this returns; put the original ``value`` in the message (a
+    secret prints as ``[secret]``).
+    """
+    if isinstance(value, Secret):
+        inner = value.reveal()
+        return UNKNOWN if inner is None else readable(inner)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +183,23 @@ class Resource:
         return lookup(self.outputs, path, default)
 
     def tag(self, key: str) -> Any:
-        """A tag (AWS, Azure) or label (GCP) value, or ``None``."""
+        """A tag (AWS, Azure) or label (GCP) value, or ``None``.
+
+        :data:`UNKNOWN` when the whole map is unknown, or a secret whose
+        plaintext the document does not hold: the tag may be in it. A tag read
+        from a secret map is a :class:`Secret`.
+        """
         for container in ("tags", "labels"):
             tags = self.props.get(container)
-            if isinstance(tags, Mapping) and key in tags:
+            if tags is UNKNOWN or (isinstance(tags, Secret) and readable(tags) is UNKNOWN):
+                return UNKNOWN
+            if isinstance(tags, Secret):
+                inner = tags.reveal()
+                if isinstance(inner, Mapping) and key in inner:
+                    value = inner[key]
+                    return value if value is None or value is UNKNOWN \
+                        or isinstance(value, Secret) else Secret(value)
+            elif isinstance(tags, Mapping) and key in tags:
                 return tags[key]
         return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from custodes.errors import shown
 from custodes.model import Resource
 from custodes.model.audit import DRIFT, READ_GAP
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
@@ -37,9 +38,11 @@ def partial_read(resource: Resource, context: Context) -> Iterator[Outcome]:
     subjects = resource.get("subjects") or []
     about = f" for {len(subjects)} resource(s)" if subjects else ""
     hidden = ", ".join(resource.get("types") or []) or "resources"
+    api, scope, reason = (shown(resource.get(name), 120, bare=True)
+                          for name in ("api", "scope", "reason"))
     yield Violation(
-        f"{resource.get('api')} in {resource.get('scope')} failed ({resource.get('reason')})"
-        f"{about}: {hidden} there were not judged; this audit is partial"
+        f"{api} in {scope} failed ({reason}){about}: {hidden} there were not judged; "
+        "this audit is partial"
     )
 
 
@@ -72,11 +75,11 @@ def custody_drift(resource: Resource, context: Context) -> Iterator[Outcome]:
     target = _declared(resource, context)
     for item in resource.get("changes") or []:
         if isinstance(item, Mapping):
-            yield Violation(
-                f"{item.get('subject')}: {item.get('aspect')} drifted — declared "
-                f"{item.get('declared')}, live {item.get('live')}",
-                target,
-            )
+            subject, aspect, declared, live = (
+                shown(item.get(name), 120, bare=True)
+                for name in ("subject", "aspect", "declared", "live"))
+            yield Violation(f"{subject}: {aspect} drifted — declared {declared}, live {live}",
+                            target)
 
 
 @rule(
@@ -95,9 +98,9 @@ def resource_missing(resource: Resource, context: Context) -> Iterator[Outcome]:
     """A declared resource the live read did not find (or could not look for)."""
     status = resource.get("status")
     target = _declared(resource, context)
+    declared_id = shown(resource.get("declaredId"), 120, bare=True)
     if status == "missing":
-        yield Violation(f"declared with id {resource.get('declaredId')}, not found in the "
-                        "live cloud", target)
+        yield Violation(f"declared with id {declared_id}, not found in the live cloud", target)
     elif status == "unverifiable":
-        yield Unresolved(f"whether id {resource.get('declaredId')} still exists cannot be "
-                         f"told: {resource.get('reason')}", target)
+        yield Unresolved(f"whether id {declared_id} still exists cannot be told: "
+                         f"{shown(resource.get('reason'), 120, bare=True)}", target)

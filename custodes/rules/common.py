@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from custodes.custody import CustodyLevel
-from custodes.model import UNKNOWN, Resource
+from custodes.model import UNKNOWN, Resource, Secret
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation
 
 
@@ -29,6 +29,17 @@ def unknown_or(value: Any, message: str) -> Iterator[Outcome]:
     """An unresolved outcome when ``value`` is unknown, nothing otherwise."""
     if value is UNKNOWN:
         yield Unresolved(message)
+
+
+def unknown_because(what: str, value: Any) -> str:
+    """Why ``what`` cannot be judged: unknown, or a secret whose plaintext the document lacks.
+
+    ``value`` is the value as read (a :data:`UNKNOWN` or a ciphertext-only
+    :class:`~custodes.model.Secret`, see :func:`~custodes.model.readable`).
+    """
+    if isinstance(value, Secret):
+        return f"{what} is a secret whose value this document does not hold"
+    return f"{what} is unknown"
 
 
 def is_true(value: Any) -> bool:

@@ -36,28 +36,52 @@ class LoadOptions:
 
 
 def read_bytes(path: str, limit_mb: int, stdin: BinaryIO | None = None) -> bytes:
-    """The bytes of a file or of standard input, refused past ``limit_mb`` MiB."""
+    """The bytes of a file or of standard input, refused past ``limit_mb`` MiB.
+
+    Memory is what the input holds, never the limit: a file is read at its
+    size, a pipe in chunks (``--max-input-mb 100000`` allocates nothing up front).
+    """
     limit = limit_mb * 1024 * 1024
+    where = "<stdin>" if path == "-" else path
     if path == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(limit + 1)
+        data = _read_at_most(stream, limit)
     else:
         file = Path(path)
         if not file.exists():
             raise InputError(f"{path}: no such file or directory")
         try:
-            if file.stat().st_size > limit:
-                raise InputError(f"{path}: {file.stat().st_size / 2**20:.0f} MiB is larger than "
+            size = file.stat().st_size
+            if size > limit:
+                raise InputError(f"{path}: {size / 2**20:.0f} MiB is larger than "
                                  f"the {limit_mb} MiB limit (--max-input-mb)")
             # Never more than the limit: a device or a pipe has no size to check first.
             with file.open("rb") as stream:
-                data = stream.read(limit + 1)
+                data = _read_at_most(stream, limit, size)
         except OSError as error:
             raise InputError(f"{path}: cannot be read ({error.strerror})") from None
     if len(data) > limit:
-        where = "<stdin>" if path == "-" else path
         raise InputError(f"{where}: larger than the {limit_mb} MiB limit (--max-input-mb)")
     return data
+
+
+_CHUNK = 1 << 20
+
+
+def _read_at_most(stream: BinaryIO, limit: int, size: int = 0) -> bytes:
+    """At most ``limit + 1`` bytes of ``stream``: ``size`` (a file's) at once, the rest in chunks."""
+    first = stream.read(min(size, limit) + 1) if size else b""
+    if size and len(first) <= size:
+        return first  # the whole file, as stat() said
+    chunks = [first] if first else []
+    total = len(first)
+    while total <= limit:
+        chunk = stream.read(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def expand(paths: Iterable[str]) -> list[str]:

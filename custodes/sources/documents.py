@@ -110,9 +110,14 @@ def _parse_int(digits: str) -> int | float:
 def detect(document: Any, where: str) -> DocumentKind:
     """Whether ``document`` is a preview (``steps``) or a stack export (``deployment``)."""
     if isinstance(document, Mapping):
-        if "steps" in document:
+        preview = "steps" in document
+        state = "deployment" in document or "checkpoint" in document
+        if preview and state:
+            raise InputError(f"{where}: both a preview ('steps') and a stack export "
+                             "('deployment'): which one to judge cannot be told")
+        if preview:
             return "preview"
-        if "deployment" in document or "checkpoint" in document:
+        if state:
             return "state"
     raise InputError(
         f"{where}: not a Pulumi preview (`pulumi preview --json`) or stack export "
@@ -142,8 +147,34 @@ def state_resources(document: Mapping[str, Any], where: str,
         raise InputError(f"{where}: 'deployment.resources' is not a list")
     # A resource marked `delete` is an old copy awaiting deletion after a replacement
     # (it shares its URN with the new one): the stack no longer holds it.
-    return [resource_from_state(state, where, decoded) for state in resources
-            if not (isinstance(state, Mapping) and state.get("delete") is True)]
+    judged = [resource_from_state(state, where, decoded) for state in resources
+              if not (isinstance(state, Mapping) and state.get("delete") is True)]
+    return judged + _pending(deployment, {resource.urn for resource in judged}, where)
+
+
+def _pending(deployment: Mapping[str, Any], known: set[str], where: str) -> list[Resource]:
+    """Resources an interrupted update was creating (``pending_operations``), judged too.
+
+    A ``creating`` or ``importing`` operation holds a resource that may exist in
+    the cloud without a state in ``resources``; it is judged from the state the
+    operation records. Other operations touch resources already listed.
+    """
+    operations = deployment.get("pending_operations")
+    if operations is None:
+        return []
+    if not isinstance(operations, list):
+        raise InputError(f"{where}: 'deployment.pending_operations' is not a list")
+    pending: dict[str, Resource] = {}
+    for index, operation in enumerate(operations):
+        if not isinstance(operation, Mapping) or not isinstance(operation.get("resource"),
+                                                                 Mapping):
+            raise InputError(f"{where}: pending operation {index} has no 'resource' object")
+        if operation.get("type") not in ("creating", "importing"):
+            continue
+        resource = resource_from_state(operation["resource"], where)
+        if resource.urn not in known:
+            pending[resource.urn] = resource
+    return list(pending.values())
 
 
 def preview_resources(document: Mapping[str, Any], where: str,
@@ -154,7 +185,7 @@ def preview_resources(document: Mapping[str, Any], where: str,
     """
     steps = document.get("steps")
     if steps is None:
-        steps = []
+        raise InputError(f"{where}: 'steps' is null: the preview did not finish")
     if not isinstance(steps, list):
         raise InputError(f"{where}: 'steps' is not a list")
     states: dict[str, Any] = {}
@@ -176,7 +207,25 @@ def preview_resources(document: Mapping[str, Any], where: str,
         # A replacement appears as several steps of one URN: the last state wins.
         urn = state.get("urn") if isinstance(state, Mapping) else None
         states[str(urn) if urn is not None else f"#{index}"] = state
-    return [resource_from_state(state, where, decoded) for state in states.values()]
+    # Read first: a secret the failure message quotes is then known, and scrubbed.
+    resources = [resource_from_state(state, where, decoded) for state in states.values()]
+    failure = _error_diagnostic(document.get("diagnostics"))
+    if failure is not None:
+        raise InputError(f"{where}: the preview is incomplete, it reported an error: "
+                         f"{shown(failure, 200)}")
+    return resources
+
+
+def _error_diagnostic(diagnostics: Any) -> str | None:
+    """The message of the first diagnostic of severity ``error`` (the program failed half-way)."""
+    if not isinstance(diagnostics, list):
+        return None
+    for diagnostic in diagnostics:
+        if isinstance(diagnostic, Mapping) and diagnostic.get("severity") == "error":
+            message = diagnostic.get("message")
+            return " ".join(message.split()) if isinstance(message, str) and message.strip() \
+                else "(no message)"
+    return None
 
 
 def graph_from_document(document: Any, where: str, decoded: bool = False) -> Graph:

@@ -265,6 +265,12 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
     decoded_inputs = inputs if decoded else _whole(decode_value(inputs), where, urn, "inputs")
     decoded_outputs = outputs if decoded else _whole(decode_value(outputs), where, urn,
                                                      "outputs")
+    secret_outputs = state.get("additionalSecretOutputs")
+    if isinstance(secret_outputs, list) and secret_outputs:
+        decoded_inputs, decoded_outputs = (
+            _with_secret(dict(decoded_inputs), secret_outputs),
+            _with_secret(dict(decoded_outputs), secret_outputs),
+        )
     dependencies = state.get("dependencies") or []
     property_dependencies = state.get("propertyDependencies") or {}
     if not isinstance(dependencies, list) or not isinstance(property_dependencies, Mapping):
@@ -340,3 +346,11 @@ def _object(value: Any, where: str, urn: str, field: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InputError(f"{where}: '{field}' of {urn} is not a JSON object")
     return value
+
+
+def _with_secret(properties: dict[str, Any], names: list[Any]) -> dict[str, Any]:
+    """``properties`` with the values of ``names`` (``additionalSecretOutputs``) kept secret."""
+    chosen = {str(name) for name in names} & properties.keys()
+    if not chosen:
+        return properties
+    return {name: _opaque(item) if name in chosen else item for name, item in properties.items()}

@@ -23,11 +23,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import custodes
-from custodes.errors import InputError
+from custodes.errors import InputError, shown
 from custodes.model import Graph
+from custodes.settings_files import load_yaml, read_settings_text
 from custodes.sources.documents import parse_json, state_resources
 
 DEFAULT_TIMEOUT = 120.0
@@ -46,14 +45,8 @@ def is_project(path: Path) -> bool:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}: not valid YAML{where}") from None
+    return load_yaml(read_settings_text(path, "project settings"), str(path),
+                     kind="a Pulumi settings file")
 
 
 def _project_file(directory: Path) -> Path:
@@ -78,14 +71,35 @@ def _stack_file(directory: Path, stack: str | None) -> tuple[str, Path | None]:
 
 
 def _config_value(value: Any) -> tuple[str, bool]:
-    """A config value as the SDK holds it (a string), and whether it is secret."""
-    if isinstance(value, Mapping) and set(value) == {"secure"}:
+    """A config value as the SDK holds it (a string), and whether it is secret.
+
+    A ``secure:`` value — the whole value, or one nested anywhere in structured
+    configuration — reaches the program as :data:`OFFLINE_SECRET`, never as its
+    ciphertext, and makes the whole key secret (as Pulumi does).
+    """
+    if _is_secure(value):
         return OFFLINE_SECRET, True
     if isinstance(value, str):
         return value, False
     if isinstance(value, bool):
         return ("true" if value else "false"), False
-    return json.dumps(value), False
+    secret = [False]
+
+    def opened(item: Any) -> Any:
+        if _is_secure(item):
+            secret[0] = True
+            return OFFLINE_SECRET
+        if isinstance(item, Mapping):
+            return {str(key): opened(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [opened(inner) for inner in item]
+        return item
+
+    return json.dumps(opened(value), default=str), secret[0]
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, Mapping) and set(value) == {"secure"}
 
 
 def stack_settings(directory: Path, stack: str | None) -> dict[str, Any]:
@@ -103,7 +117,8 @@ def stack_settings(directory: Path, stack: str | None) -> dict[str, Any]:
     if main.is_dir():
         main = main / "__main__.py"
     if not main.is_file():
-        raise InputError(f"{directory}: no program at {main.relative_to(directory)}")
+        raise InputError(f"{directory}: no program at {shown(str(project.get('main') or '.'), 200)} "
+                         "('main' of Pulumi.yaml)")
     stack_name, stack_path = _stack_file(directory, stack)
     config: dict[str, str] = {}
     secret_keys: list[str] = []
@@ -185,9 +200,9 @@ def export_program(directory: Path, stack: str | None = None,
             # Whatever the program started in the background ends with it.
             _kill_group(process)
         if not out_file.is_file():
-            last = stderr.text().strip().splitlines()[-1:] or ["no output"]
             raise InputError(f"{directory}: the program runner stopped "
-                             f"(exit {process.returncode}): {last[0][:300]}")
+                             f"({_ended(process.returncode)}) before it wrote what the program "
+                             f"declared{_last_line(stderr)}")
         document = parse_json(out_file.read_bytes(), str(directory))
     if not isinstance(document, dict) or "error" in document:
         reason = document.get("error") if isinstance(document, dict) else "no export"
@@ -212,6 +227,24 @@ def missing_sdk_hint(reason: str) -> str:
     if module in ("pulumi", "pulumi_policy"):
         return f" (install the Pulumi SDK: {INSTALL_HINT})"
     return f" (install it with: pip install 'custodes[{extra}]', or custodes[all])"
+
+
+def _ended(code: int | None) -> str:
+    """How a child process ended: ``exit 1``, ``killed by SIGKILL``."""
+    if code is not None and code < 0:
+        with contextlib.suppress(ValueError):
+            return f"exit {code}, killed by {signal.Signals(-code).name}"
+    return f"exit {code}"
+
+
+def _last_line(stderr: _Tail) -> str:
+    """The program's last line on stderr, for CUSTODES_DEBUG=1 only: it may hold a secret
+    the program printed before custodes could learn it was one (it is scrubbed all the same)."""
+    if not os.environ.get("CUSTODES_DEBUG"):
+        _ = stderr.text()  # let the reader finish
+        return "; its own output is not shown (CUSTODES_DEBUG=1 shows its last line)"
+    last = stderr.text().strip().splitlines()[-1:] or ["no output"]
+    return f": {shown(last[0], 300)}"
 
 
 class _Tail:

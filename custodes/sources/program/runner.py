@@ -11,6 +11,7 @@ position — and secrets are redacted before anything leaves this process.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import importlib.machinery
 import json
@@ -29,44 +30,25 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 
-# Every secret value the program registered, so that an error message quoting one
-# can be scrubbed before it leaves this process.
-_SECRETS: set[str] = set()
-
-
-def _remember(value: Any) -> None:
-    if isinstance(value, str):
-        _SECRETS.add(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _remember(item)
-    elif isinstance(value, list):
-        for item in value:
-            _remember(item)
-
-
 def _redact(value: Any) -> Any:
-    """Drop secret plaintext: a secret leaves this process as an opaque marker."""
+    """Drop secret plaintext: a secret leaves this process as an opaque marker.
+
+    Its value is registered (:mod:`custodes.redaction`): an error message that
+    quotes it is scrubbed before it leaves this process.
+    """
+    from custodes.redaction import register_secret
     from custodes.sources.pulumi_json import SECRET_INPUTS
 
     if isinstance(value, dict):
         if value.get(SIG_KEY) == SECRET_SIG:
-            _remember(value)
+            register_secret(value.get("value"))
             return {SIG_KEY: SECRET_SIG, "ciphertext": "redacted-by-custodes"}
         for name in SECRET_INPUTS.intersection(value):
-            _remember(value[name])
+            register_secret(value[name])
         return {key: _redact(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_redact(item) for item in value]
     return value
-
-
-def _scrubbed(text: str) -> str:
-    """``text`` with every secret value the program registered replaced by ``[secret]``."""
-    for secret in sorted(_SECRETS, key=len, reverse=True):
-        if len(secret) >= 4 and secret in text:
-            text = text.replace(secret, "[secret]")
-    return text
 
 
 def _integral(value: Any) -> Any:
@@ -145,6 +127,39 @@ def _position(request: Any, project_dir: Path, parent: dict[str, Any] | None) ->
     return parent.get("sourcePosition") if parent else None
 
 
+def _watch_secrets(pulumi: Any, settings: dict[str, Any]) -> None:
+    """Register every secret the program can obtain, before it can quote one in an error.
+
+    The configuration's secret values (what ``config.require_secret`` returns,
+    nested values of structured configuration included) and every value the
+    program makes secret with ``pulumi.Output.secret`` — resolved, whether it
+    is registered with a resource or only quoted in an exception raised inside
+    an ``apply``.
+    """
+    from custodes.redaction import register_secret
+
+    for key in settings.get("secret_keys", ()):
+        value = settings["config"].get(key)
+        register_secret(value)
+        with contextlib.suppress(TypeError, ValueError):  # structured: each value in it
+            register_secret(json.loads(value))
+    made_secret = pulumi.Output.secret
+
+    def secret(value: Any) -> Any:
+        register_secret(value)
+        output = made_secret(value)
+        return output.apply(_registered)
+
+    pulumi.Output.secret = staticmethod(secret)
+
+
+def _registered(value: Any) -> Any:
+    from custodes.redaction import register_secret
+
+    register_secret(value)
+    return value
+
+
 def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any]) -> int:
     """Run the program and write the export; return the process exit code."""
     import pulumi
@@ -208,6 +223,7 @@ def run(project_dir: Path, main: Path, out_file: Path, settings: dict[str, Any])
             by_urn[response.urn] = record
             return response
 
+    _watch_secrets(pulumi, settings)
     mocks = OfflineMocks()
     project, stack = settings["project"], settings["stack"]
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
@@ -310,7 +326,9 @@ def main(argv: list[str]) -> int:
             cause = cause.__cause__
         if cause is not error:
             reason = _describe(cause)
-    out_file.write_text(json.dumps({"error": _scrubbed(reason)[:500]}), encoding="utf-8")
+    from custodes.redaction import scrub
+
+    out_file.write_text(json.dumps({"error": scrub(reason)[:500]}), encoding="utf-8")
     return EXIT_PROGRAM_FAILED
 
 
