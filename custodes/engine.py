@@ -18,7 +18,7 @@ from custodes.custody import CustodyAnalysis, Workload
 from custodes.custody.responsibility import matrix, workload_summary
 from custodes.errors import CustodesError
 from custodes.model import Graph, Resource, SourcePosition, UnknownValueError
-from custodes.redaction import scrub
+from custodes.redaction import MAX_MESSAGE, shown
 from custodes.rules.registry import (
     Context,
     Enforcement,
@@ -145,15 +145,10 @@ class Report:
         return replace(self, findings=tuple(sorted(findings, key=lambda f: f.sort_key)))
 
 
-MAX_MESSAGE = 1000
-"""Characters of a finding's message kept (rules quote bounded values; this bounds the rest)."""
-
-
 def finding_message(message: str, unresolved: bool = False) -> str:
     """A rule's message as every report shows it: scrubbed of secrets, then bounded."""
     text = f"unresolved: {message}" if unresolved else message
-    text = scrub(text)
-    return text if len(text) <= MAX_MESSAGE else f"{text[:MAX_MESSAGE - 3]}..."
+    return shown(text, MAX_MESSAGE, bare=True)
 
 
 def _finding(rule: Rule, level: Enforcement, resource: Resource, message: str,

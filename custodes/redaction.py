@@ -27,6 +27,10 @@ MIN_SECRET_LENGTH = 4
 
 REDACTED = "[secret]"
 
+MAX_MESSAGE = 1000
+"""Characters of a message or note kept in a report (values in them are quoted bounded; this
+bounds the rest, so that no format's time grows with the length of an input's value)."""
+
 _secrets: set[str] = set()
 _pattern: re.Pattern[str] | None = None
 _longest = 0

@@ -42,7 +42,7 @@ from typing import Any, Final
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
-from custodes.model import UNKNOWN, Graph, Reference, Resource, Secret, plain
+from custodes.model import UNKNOWN, Graph, Reference, Resource, Secret, plain, readable
 
 INSTANCE = "aws:ec2/instance:Instance"
 SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest"
@@ -531,7 +531,7 @@ def instance_types(graph: Graph, resource: Resource) -> list[tuple[str, Any]]:
         return []
     found: list[tuple[str, Any]] = []
     for path in shape.overrides:
-        found.extend((here, value) for here, value in resource.values(shape.prefix + path)
+        found.extend((here, readable(value)) for here, value in resource.values(shape.prefix + path)
                      if value is not None)
     for path in shape.requirements:
         found.extend((here, ATTRIBUTE_SELECTED if value is not UNKNOWN else UNKNOWN)

@@ -81,7 +81,7 @@ from typing import Any, Final, Literal
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
-from custodes.model import UNKNOWN, Graph, Resource, Secret
+from custodes.model import UNKNOWN, Graph, Resource, Secret, readable
 from custodes.model.resource import iter_path, lookup
 
 INSTANCE = "gcp:compute/instance:Instance"
@@ -482,8 +482,9 @@ def parent_of(graph: Graph, resource: Resource) -> tuple[Resource | None, str | 
 def setting(graph: Graph, resource: Resource, path: str) -> Any:
     """A setting of a shape resource (``machineType``, ``scheduling.onHostMaintenance``):
     its own value, else (for an instance from a template) the template's, else what the
-    provider reported; ``None`` when none says."""
-    value = resource.get(path)
+    provider reported; ``None`` when none says. A secret is read as its plaintext, or
+    :data:`UNKNOWN` when the document holds only ciphertext."""
+    value = readable(resource.get(path))
     if value is not None:
         return value
     shape = SHAPES.get(resource.type)
@@ -492,9 +493,9 @@ def setting(graph: Graph, resource: Resource, path: str) -> Any:
     parent, _ = parent_of(graph, resource)
     if parent is not None:
         if parent.type in _TEMPLATES:
-            return parent.get(path)
+            return readable(parent.get(path))
         return None
-    return resource.output(path)
+    return readable(resource.output(path))
 
 
 def _technologies(graph: Graph, resource: Resource,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from custodes.custody import CustodyAnalysis, CustodyLevel, Workload
+from custodes.redaction import MAX_MESSAGE, shown
 
 DUTIES = (
     "key-custody",
@@ -79,7 +80,7 @@ def workload_summary(workload: Workload) -> dict[str, Any]:
                 "custody": key.label,
                 "key": key.key.urn if key.key is not None else None,
                 "attestation_bound": key.attestation_bound,
-                "note": key.note,
+                "note": shown(key.note, MAX_MESSAGE, bare=True),
             }
             for key in workload.keys
         ],

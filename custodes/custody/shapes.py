@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from custodes.custody import KeyCustody, Workload
-from custodes.model import UNKNOWN, Graph, Resource, Secret
+from custodes.model import UNKNOWN, Graph, Resource, Secret, readable
 from custodes.model.resource import type_module
 
 UNKNOWN_TECHNOLOGY: Final = "unknown"
@@ -163,8 +163,12 @@ class Shape:
         return resource.get(self.prefix + path, default)
 
     def size_of(self, resource: Resource) -> Any:
-        """The declared size or machine type (``None`` when the shape has none)."""
-        return None if self.size is None else self.get(resource, self.size)
+        """The declared size or machine type (``None`` when the shape has none).
+
+        A secret size is its plaintext (registered, so never printed), or
+        :data:`UNKNOWN` when the document holds only its ciphertext.
+        """
+        return None if self.size is None else readable(self.get(resource, self.size))
 
 
 # --- the no-silent-pass net --------------------------------------------------

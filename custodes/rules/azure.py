@@ -18,7 +18,7 @@ from typing import Any
 from custodes.catalog import azure_confidential_vm_technology
 from custodes.custody import CustodyLevel
 from custodes.custody import azure as facts
-from custodes.model import UNKNOWN, Resource, plain
+from custodes.model import UNKNOWN, Resource
 from custodes.rules.common import is_true, provider_custody, set_path
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
 
@@ -157,7 +157,7 @@ def cvm_size(resource: Resource, context: Context) -> Iterator[Outcome]:
         size = facts.vm_size(scale_set)
     if size is UNKNOWN:
         yield Unresolved("the VM size is unknown")
-    elif not isinstance(plain(size), str) or azure_confidential_vm_technology(plain(size)) is None:
+    elif not isinstance(size, str) or azure_confidential_vm_technology(size) is None:
         yield Violation(f"{size} is not a confidential VM size")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 
 from custodes.custody import CUSTODY_LABELS, CustodyLevel, clouds
-from custodes.model import UNKNOWN, Graph, Resource
+from custodes.model import UNKNOWN, Graph, Resource, readable
 from custodes.rules.registry import Context, Outcome, Unresolved, Violation, rule
 
 
@@ -53,7 +53,7 @@ ALL_WORKLOAD_TYPES = tuple(_CONFIDENTIAL)
 )
 def classified_workload(resource: Resource, context: Context) -> Iterator[Outcome]:
     """A compute resource tagged with a configured classification is confidential."""
-    value = resource.tag(context.config.get("tagKey", "data-classification"))
+    value = readable(resource.tag(context.config.get("tagKey", "data-classification")))
     if value is UNKNOWN:
         yield Unresolved("the classification tag is unknown")
         return
