@@ -39,6 +39,9 @@ PROPERTIES = {"instanceType": "m6a.large", "cpuOptions": {"amdSevSnp": "enabled"
 REPORTED = ("failed on", "internal error", "Error:", "Traceback")
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "html", "github")
 EXAMPLE = str(ROOT / "examples" / "aws-snp-noncompliant")
+# The same kind of finding from a stack export: no program to run for each drawn encoding.
+EXPORT = str(ROOT / "tests" / "corpus" / "aws-ec2-confidential-require-customer-key"
+             / "violating-attached-volume" / "export.json")
 
 readable_wrappers = st.sampled_from([
     lambda props: {SIG_KEY: SECRET_SIG, "plaintext": json.dumps(props)},
@@ -145,11 +148,11 @@ def test_a_closed_stream_is_exit_2_or_the_report(closed: str, fmt: str, how: str
        encoding=st.sampled_from(["cp1252", "ascii", "latin-1", "cp437", "utf-16"]))
 @settings(max_examples=20, deadline=None)
 def test_a_report_is_written_whatever_the_encoding_of_stdout(fmt: str, encoding: str) -> None:
-    result = run_cli("check", EXAMPLE, "--format", fmt, env={"PYTHONIOENCODING": encoding})
+    result = run_cli("check", EXPORT, "--format", fmt, env={"PYTHONIOENCODING": encoding})
     assert result.returncode == 1, result.stderr.decode(errors="replace")
     assert result.stderr == b""
     text = result.stdout.decode("utf-8")  # the report is UTF-8, as with --output
-    assert "aws-ec2-confidential-require-customer-key" in text or "payments" in text
+    assert "aws-ec2-confidential-require-customer-key" in text
 
 
 @given(mib=st.sampled_from([100_000, 10**9, 10**14, 10**30]), stdin=st.booleans())
