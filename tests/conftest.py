@@ -13,9 +13,17 @@ from typing import Any
 import pytest
 
 from custodes.model import Graph, Resource
+from custodes.redaction import forget_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _one_run_per_test() -> None:
+    """Each test starts with no secret registered, as each ``custodes`` run does: a secret an
+    earlier test's document held must not scrub words from this test's messages."""
+    forget_secrets()
 
 
 def run_cli(
