@@ -153,16 +153,25 @@ def build_settings(
 
 MEASUREMENT_RULE = "custodes-attestation-require-approved-measurement"
 _MEASUREMENT_LISTS = ("nitroEnclaves", "nitroTpm", "confidentialSpaceImageDigests")
-# NitroTPM registers an attestable AMI is checked on (EC2 User Guide, "Prepare AWS KMS for
-# attestation"): a Measurements object naming one of them comes from nitro-tpm-pcr-compute.
+# `nitro-tpm-pcr-compute --image UKI.efi` prints {"Measurements": {"HashAlgorithm":
+# "SHA384 { ... }", "PCR4": …, "PCR7": …, "PCR12": …}} (EC2 User Guide, "Compute PCR
+# measurements for a custom AMI"; the aws-nitro-tpm-tools README of release 1.1.0 says
+# the same, while release 1.0.0 printed PCR4 alone). `nitro-cli describe-eif` always
+# prints PCR0, PCR1 and PCR2 (PCR8 for a signed image). So a Measurements object with
+# PCR7 or PCR12, or with PCR4 and no PCR0, is an attestable AMI's.
 _TPM_ONLY_PCRS = ("PCR7", "PCR12")
+
+
+def _is_tpm_measurements(measurements: Mapping[str, Any]) -> bool:
+    return any(name in measurements for name in _TPM_ONLY_PCRS) or (
+        "PCR4" in measurements and "PCR0" not in measurements)
 
 
 def read_measurement_file(path: str) -> dict[str, list[Any]]:
     """The approved measurements one file adds, by list name.
 
     A file is either ``nitro-cli describe-eif`` output (an object with
-    ``Measurements``: an enclave image; with PCR7 or PCR12, as
+    ``Measurements``: an enclave image; with PCR7 or PCR12, or PCR4 without PCR0, as
     ``nitro-tpm-pcr-compute`` prints them, an attestable AMI), or a YAML/JSON object
     with ``nitroEnclaves``, ``nitroTpm`` and ``confidentialSpaceImageDigests`` lists
     (optionally under the rule's id, as in a policy-pack configuration).
@@ -174,8 +183,7 @@ def read_measurement_file(path: str) -> dict[str, list[Any]]:
             raise InputError(f"{path}: {MEASUREMENT_RULE} must be an object")
     measurements = document.get("Measurements")
     if isinstance(measurements, Mapping):
-        kind = "nitroTpm" if any(name in measurements for name in _TPM_ONLY_PCRS) \
-            else "nitroEnclaves"
+        kind = "nitroTpm" if _is_tpm_measurements(measurements) else "nitroEnclaves"
         return {kind: [dict(measurements)]}
     found: dict[str, list[Any]] = {}
     for name in _MEASUREMENT_LISTS:

@@ -75,7 +75,7 @@ own: the disk's key is judged where a confidential workload uses it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -637,6 +637,9 @@ _DIGEST_MEMBER = re.compile(
 _SUPPORT = re.compile(r"['\"](STABLE|LATEST)['\"]\s+in\s+"
                       r"assertion\.submods\.confidential_space\.support_attributes")
 _NOT_DEBUG = re.compile(r"assertion\.dbgstat\s*==\s*['\"]disabled-since-boot['\"]")
+# Any support attribute keeps the debug image out (it has none); USABLE alone is no floor.
+_ANY_SUPPORT = re.compile(r"['\"](STABLE|LATEST|USABLE)['\"]\s+in\s+"
+                          r"assertion\.submods\.confidential_space\.support_attributes")
 
 
 def release_grants(graph: Graph, provider: Resource) -> list[tuple[Resource, Any]]:
@@ -709,6 +712,87 @@ def pinned_digests(graph: Graph, resource: Resource) -> Iterator[tuple[str, Any]
             yield f"grant {resource.name}", digest
 
 
+# What a key grant can add to the provider's condition. Google, "Attestation assertions":
+# assertion.dbgstat is "enable" on the debug image and "disabled-since-boot" on
+# production; assertion.submods.confidential_space.support_attributes (LATEST, which is
+# also STABLE and USABLE; STABLE, also USABLE; USABLE alone: out of support) is empty on
+# the debug image. IAM, WorkloadIdentityPoolProvider.attributeMapping (pulumi_gcp
+# iam/workload_identity_pool_provider.py): a custom attribute attribute.NAME is granted
+# as principalSet://…/workloadIdentityPools/<pool>/attribute.NAME/<value>, so a grant
+# to such a member releases only to tokens whose mapped value is <value>: the member
+# ANDs "mapping == value" to the provider's condition. A binding's IAM condition does not:
+# IAM Conditions ("Conditions attribute reference") read resource, request and, in
+# principal access boundary bindings only, principal type/subject attributes — never a
+# pool's mapped attributes — so it cannot narrow which image gets the key.
+SUPPORT_ASSERTION = "assertion.submods.confidential_space.support_attributes"
+_ATTRIBUTE_MEMBER = re.compile(
+    r"^principalSet://.*/workloadIdentityPools/(?P<pool>[^/]+)/attribute\.(?P<name>[a-z0-9_]+)/"
+    r"(?P<value>[^/]+)$")
+_ASSERTION_PATH = re.compile(r"assertion(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_DEBUG_ENABLED = re.compile(r"assertion\.dbgstat\s*==\s*['\"]enable['\"]")
+
+
+def grant_clause(provider: Resource, member: Any) -> Any:
+    """The attestation clause a grant's member adds to the provider's attribute condition.
+
+    CEL text: ``'<value>' in <support attributes>`` for an attribute mapped to the
+    support attributes, ``<assertion path> == '<value>'`` for one mapped to another
+    assertion, the mapped expression itself for a computed attribute granted as
+    ``true``; ``""`` when the member narrows nothing (a subject, the whole pool, an
+    attribute the provider does not map); ``UNKNOWN`` when the member or the provider's
+    attribute mapping is unknown.
+    """
+    if member is UNKNOWN:
+        return UNKNOWN
+    match = _ATTRIBUTE_MEMBER.match(member) if isinstance(member, str) else None
+    if match is None:
+        return ""
+    mapping = provider.get("attributeMapping")
+    if mapping is UNKNOWN or not isinstance(mapping, Mapping):
+        return UNKNOWN if mapping is UNKNOWN else ""
+    expression = mapping.get(f"attribute.{match['name']}")
+    if expression is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(expression, str):
+        return ""
+    expression = " ".join(expression.split())
+    value = match["value"]
+    if expression == SUPPORT_ASSERTION:
+        return f"'{value}' in {SUPPORT_ASSERTION}"
+    if _ASSERTION_PATH.fullmatch(expression):
+        return f"{expression} == '{value}'"
+    return expression if value == "true" else ""
+
+
+def excludes_debug(condition: Any) -> bool:
+    """Whether a condition (or a grant's clause) keeps the debug image out."""
+    return isinstance(condition, str) and not admits_debug(condition)
+
+
+def admits_debug_explicitly(clause: Any) -> bool:
+    """Whether a grant's clause asks for the debug image (``dbgstat == 'enable'``)."""
+    return isinstance(clause, str) and bool(_DEBUG_ENABLED.search(clause))
+
+
+
+def release_holds(graph: Graph, provider: Resource, holds: Callable[[Any], bool]) -> bool | None:
+    """Whether ``holds`` is true of the provider's condition or of every release grant's
+    clause (:func:`grant_clause`): a key grant ANDs its member's clause to the condition.
+
+    ``False`` when neither does (no grant reaches the pool, or a known clause fails);
+    ``None`` when the condition does not, every known clause does, and one is unknown.
+    """
+    if holds(provider.get("attributeCondition")):
+        return True
+    clauses = [grant_clause(provider, member) for _, member in release_grants(graph, provider)]
+    if not clauses:
+        return False
+    known = [clause for clause in clauses if clause is not UNKNOWN]
+    if not all(holds(clause) for clause in known):
+        return False
+    return None if len(known) < len(clauses) else True
+
+
 def tcb_floor(condition: Any) -> bool:
     """Whether a Confidential Space condition requires a supported production image
     (``STABLE`` or ``LATEST`` support: a TCB floor Google maintains)."""
@@ -717,7 +801,7 @@ def tcb_floor(condition: Any) -> bool:
 
 def admits_debug(condition: str) -> bool:
     """Whether a condition lets the debug image (no support attributes, dbgstat enable) in."""
-    return not (_SUPPORT.search(condition) or _NOT_DEBUG.search(condition))
+    return not (_ANY_SUPPORT.search(condition) or _NOT_DEBUG.search(condition))
 
 
 def workloads(graph: Graph) -> Iterator[Workload]:
@@ -744,6 +828,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             # Google's attestation verifier checks Confidential Space tokens.
             attestation_verifier="provider" if (bound or space) else "unassigned",
             # A condition that admits only supported production images holds a TCB floor.
+            # (in the provider's condition, or in every key grant to its pool).
             tcb_floor=bound and bool(providers) and all(
-                tcb_floor(p.get("attributeCondition")) for p in providers),
+                release_holds(graph, p, tcb_floor) is True for p in providers),
         )

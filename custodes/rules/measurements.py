@@ -7,10 +7,19 @@ Nitro Enclaves ``kms:RecipientAttestation:ImageSha384``/``PCR<n>``, NitroTPM
 values the configuration approves. The approved values come from the release
 pipeline: ``nitro-cli describe-eif`` (``Measurements``), ``nitro-tpm-pcr-compute``
 and the container registry's digest (see README, "Measurements").
+
+An approved entry is one release: the ``Measurements`` of one ``describe-eif`` (PCR0,
+PCR1, PCR2, PCR8 of one EIF build) or of one ``nitro-tpm-pcr-compute`` run (PCR4, PCR7,
+PCR12 of one attestable AMI; EC2 User Guide, "Compute PCR measurements for a custom
+AMI", prints ``{"Measurements": {"HashAlgorithm": …, "PCR4": …, "PCR7": …, "PCR12":
+…}}``). Each statement's pins are judged together (:func:`uncovered`): every
+combination of values it admits must be one entry's.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -29,10 +38,12 @@ _MEASUREMENTS = {
 }
 CONFIG = {
     "nitroEnclaves": {**_MEASUREMENTS, "description": "Approved Nitro Enclaves images: "
-                      "each the Measurements object of `nitro-cli describe-eif` (PCR0, "
-                      "PCR1, PCR2, PCR8 …; other keys such as HashAlgorithm are ignored)."},
-    "nitroTpm": {**_MEASUREMENTS, "description": "Approved attestable AMIs: the PCRs "
-                 "`nitro-tpm-pcr-compute` prints (PCR4, PCR7, PCR12)."},
+                      "each the Measurements object of one `nitro-cli describe-eif` (PCR0, "
+                      "PCR1, PCR2, PCR8 …; other keys such as HashAlgorithm are ignored). "
+                      "A condition's pins must all come from one entry."},
+    "nitroTpm": {**_MEASUREMENTS, "description": "Approved attestable AMIs: each the "
+                 "Measurements object of one `nitro-tpm-pcr-compute` run (PCR4, PCR7, "
+                 "PCR12). A condition's pins must all come from one entry."},
     "confidentialSpaceImageDigests": {
         "type": "array", "default": [],
         "items": {"type": "string", "pattern": "^sha256:[0-9a-fA-F]{64}$"},
@@ -55,21 +66,81 @@ _AWS_DOCUMENTS: Mapping[str, tuple[str | None, str, str]] = {
 _TECHNOLOGY_CONFIG = {"nitro-enclaves": "nitroEnclaves", "nitro-tpm": "nitroTpm"}
 
 
-def approved_values(entries: Iterable[Any]) -> dict[int, set[str]]:
-    """PCR number → the approved values (lower-case hex) of the configured entries;
-    ``ImageSha384`` is PCR0."""
-    approved: dict[int, set[str]] = {}
+def approved_entries(entries: Iterable[Any]) -> list[dict[int, str]]:
+    """Each configured entry as PCR number → value (lower-case hex); ``ImageSha384`` is
+    PCR0 (an entry naming both keeps ``PCR0``). Keys that name no register
+    (``HashAlgorithm``) are dropped, and so are entries that name none."""
+    found: list[dict[int, str]] = []
     for entry in entries:
         if not isinstance(entry, Mapping):
             continue
+        registers: dict[int, str] = {}
         for name, value in entry.items():
             if not isinstance(value, str):
                 continue
             if name == "ImageSha384":
-                approved.setdefault(0, set()).add(value.lower())
+                registers.setdefault(0, value.lower())
             elif name.startswith("PCR") and name[3:].isdigit():
-                approved.setdefault(int(name[3:]), set()).add(value.lower())
-    return approved
+                registers[int(name[3:])] = value.lower()
+        if registers:
+            found.append(registers)
+    return found
+
+
+def _head(value: str) -> str:
+    """The first 12 characters of a measurement, as messages name it."""
+    return f"{value[:12]}…"
+
+
+def uncovered(pins: list[tuple[str, int, tuple[str, ...]]],
+              entries: list[dict[int, str]]) -> Iterator[str]:
+    """What of one condition's pins no single approved entry covers, as message text.
+
+    ``pins`` are (condition key, register, accepted values) of one statement: AWS ANDs
+    the condition keys of a statement and ORs the values of one key, so the statement
+    admits every combination of one value per key. An approved entry is one release's
+    measurements (``describe-eif``: PCR0, PCR1, PCR2, PCR8 of one EIF build;
+    ``nitro-tpm-pcr-compute``: PCR4, PCR7, PCR12 of one image): a combination is
+    approved only when one entry names every register it pins with that value — PCR0
+    of build A with PCR8 of build B is no approved release.
+
+    A register no entry names (a PCR3 or PCR4 pin when the entries list PCR0/1/2/8) is
+    reported as a violation, not as unresolved: the issue asks that a condition "pin
+    only approved values" and that "a pin on anything else" be a violation, and a value
+    nobody approved is not approved. custodes has looked (the value is in the policy);
+    there is nothing it could not read. To approve a deployment binding (PCR3, the
+    parent role; PCR4, the parent instance), write that register into the entry of the
+    release it belongs to.
+    """
+    named = {pcr for entry in entries for pcr in entry}
+    problem = False
+    for key, pcr, values in pins:
+        if pcr not in named:
+            problem = True
+            yield (f"{key} = {_head(values[0]) if values else '(nothing)'}, a register no "
+                   "approved entry names")
+            continue
+        known = {entry[pcr] for entry in entries if pcr in entry}
+        for value in values:
+            if value.lower() not in known:
+                problem = True
+                yield f"{key} = {_head(value)}, which is not an approved measurement"
+    if problem or len(pins) < 2:
+        return
+    # Every value is approved on its own: is each combination one entry's? An entry
+    # covers at most one combination, so count those covered against all admitted.
+    wanted = [tuple(dict.fromkeys(v.lower() for v in values)) for _, _, values in pins]
+    covered = {combination for entry in entries
+               if all(entry.get(pcr) in values for (_, pcr, _), values in zip(pins, wanted, strict=True))
+               for combination in [tuple(entry[pcr] for _, pcr, _ in pins)]}
+    if len(covered) == math.prod(len(values) for values in wanted):
+        return
+    for combination in itertools.product(*wanted):
+        if combination not in covered:
+            pairs = " with ".join(f"{key} = {_head(value)}"
+                                  for (key, _, _), value in zip(pins, combination, strict=True))
+            yield f"{pairs}, a combination no single approved entry has (mixed releases)"
+            return
 
 
 def _documents(resource: Resource) -> Iterator[tuple[str, Any]]:
@@ -92,9 +163,10 @@ def _documents(resource: Resource) -> Iterator[tuple[str, Any]]:
     yield place, resource.get(field)
 
 
-def _aws_pins(resource: Resource) -> Iterator[tuple[str, str, Any]]:
-    """(place, condition key, (measurement, value)) of every pin in the resource's own
-    policy documents; ``(place, "", UNKNOWN)`` for a document that cannot be read."""
+def _aws_conditions(resource: Resource) -> Iterator[tuple[str, str, Any]]:
+    """(place, technology, pins) of every statement of the resource's own policy documents
+    that pins measurements; pins are (condition key, register, values). A document that
+    cannot be read is ``(place, "", UNKNOWN)``."""
     for place, document in _documents(resource):
         if document is None or document == "":
             continue
@@ -103,9 +175,12 @@ def _aws_pins(resource: Resource) -> Iterator[tuple[str, str, Any]]:
             yield place, "", UNKNOWN
             continue
         for statement in statements:
+            by_technology: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
             for pin in (*statement.pins(), *statement.pins(negated=True)):
-                for value in pin.values:
-                    yield place, pin.measurement.name, (pin.measurement, value)
+                by_technology.setdefault(pin.measurement.technology, []).append(
+                    (pin.measurement.name, pin.measurement.pcr, pin.values))
+            for technology, pins in sorted(by_technology.items()):
+                yield place, technology, pins
 
 
 @rule(
@@ -121,7 +196,10 @@ def _aws_pins(resource: Resource) -> Iterator[tuple[str, str, Any]]:
         attestable AMI or container may have a key is the customer's duty. After a
         rebuild the old image's PCR0 or digest stays in the policy and still gets the
         key; a test image pinned once and forgotten does too. Every pin must be a
-        release the customer approved. Not configured, the rule finds nothing.""",
+        release the customer approved, and the pins of one condition one release: PCR0
+        of one build with PCR8 of another admits neither. A register no approved entry
+        names (PCR3, PCR4) is no approved value either. Not configured, the rule finds
+        nothing.""",
     remediation="""Pass the release pipeline's measurements (nitro-cli describe-eif,
         nitro-tpm-pcr-compute, the registry's image digest) in the rule's configuration
         or with `custodes check --measurements FILE`, and remove pins on anything else.""",
@@ -141,21 +219,16 @@ def approved_measurement(resource: Resource, context: Context) -> Iterator[Outco
                 yield Violation(f"{place} pins image digest {str(digest)[:12]}…, which is not "
                                 "an approved measurement")
         return
-    approved = {technology: approved_values(config.get(name) or ())
+    approved = {technology: approved_entries(config.get(name) or ())
                 for technology, name in _TECHNOLOGY_CONFIG.items()}
     if not any(approved.values()):
         return
-    for place, key, found in _aws_pins(resource):
-        if found is UNKNOWN:
+    for place, technology, pins in _aws_conditions(resource):
+        if pins is UNKNOWN:
             yield Unresolved(f"{place} is unknown: which measurements it pins cannot be told")
             continue
-        measured, value = found
-        wanted = approved[measured.technology]
-        if not wanted:
+        entries = approved[technology]
+        if not entries:
             continue  # nothing approved for this technology: not judged
-        values = wanted.get(measured.pcr)
-        if values is None:
-            continue  # no approved release names this register (PCR3/PCR4 of a deployment)
-        if value.lower() not in values:
-            yield Violation(f"{place} pins {key} = {value[:12]}…, which is not an approved "
-                            "measurement")
+        for problem in uncovered(pins, entries):
+            yield Violation(f"{place} pins {problem}")

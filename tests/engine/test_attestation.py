@@ -13,6 +13,7 @@ import pytest
 from custodes.config import build_settings, read_measurement_file, with_measurements
 from custodes.custody import analyse
 from custodes.custody import aws as aws_custody
+from custodes.custody import gcp as gcp_custody
 from custodes.custody.responsibility import holders
 from custodes.engine import evaluate
 from custodes.errors import InputError
@@ -240,14 +241,101 @@ def test_check_measurements_from_the_command_line(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr.decode()
     findings = [f for f in json.loads(result.stdout)["findings"]
                 if f["rule_id"] == MEASUREMENT_RULE]
-    assert [(f["resource"]["name"], f["enforcement"]) for f in findings] == [
-        ("enclave-key", "mandatory")]
+    # The stale image is not approved; PCR8 is a register the describe-eif file lacks.
+    assert [(f["resource"]["name"], f["enforcement"], f["message"]) for f in findings] == [
+        ("enclave-key", "mandatory", "the key policy pins kms:RecipientAttestation:ImageSha384"
+         " = 5d5d0a0a5d5d…, which is not an approved measurement"),
+        ("enclave-key", "mandatory", "the key policy pins kms:RecipientAttestation:PCR8 = "
+         "4e7a1b3c4e7a…, a register no approved entry names")]
     bad = tmp_path / "bad.json"
     bad.write_text('{"nitroTpm": "PCR4"}')
     refused = run_cli("check", str(case), "--measurements", str(bad))
     assert refused.returncode == 2
     assert refused.stderr.decode().strip().splitlines() == [
         f"custodes: error: {bad}: nitroTpm must be a list"]
+
+
+BUILD_A = {"PCR0": "a0" * 48, "PCR1": "a1" * 48, "PCR2": "a2" * 48, "PCR8": "a8" * 48}
+BUILD_B = {"PCR0": "b0" * 48, "PCR1": "b1" * 48, "PCR2": "b2" * 48, "PCR8": "b8" * 48}
+
+
+def _approved_findings(condition: dict[str, Any], **lists: Any) -> list[str]:
+    stack, _ = enclave_stack([statement(condition={"StringEqualsIgnoreCase": condition})])
+    config = {MEASUREMENT_RULE: {"enforcementLevel": "mandatory", **lists}}
+    report = evaluate(stack, build_settings("default", config))
+    return [f.message for f in report.findings if f.rule_id == MEASUREMENT_RULE]
+
+
+@pytest.mark.parametrize("condition", [
+    {"kms:RecipientAttestation:PCR0": BUILD_A["PCR0"], "kms:RecipientAttestation:PCR8":
+     BUILD_A["PCR8"]},
+    {"kms:RecipientAttestation:ImageSha384": BUILD_B["PCR0"].upper(),
+     "kms:RecipientAttestation:PCR1": BUILD_B["PCR1"], "kms:RecipientAttestation:PCR2":
+     BUILD_B["PCR2"]},
+    # Either whole release: both combinations are approved entries.
+    {"kms:RecipientAttestation:PCR0": [BUILD_A["PCR0"], BUILD_B["PCR0"]]},
+])
+def test_pins_of_one_approved_release_pass(condition: dict[str, Any]) -> None:
+    assert _approved_findings(condition, nitroEnclaves=[BUILD_A, BUILD_B]) == []
+
+
+@pytest.mark.parametrize(("condition", "mixed"), [
+    # PCR0 of build A with PCR8 of build B: each value approved, the pair is no release.
+    ({"kms:RecipientAttestation:PCR0": BUILD_A["PCR0"],
+      "kms:RecipientAttestation:PCR8": BUILD_B["PCR8"]},
+     f"PCR0 = {'a0' * 6}… with kms:RecipientAttestation:PCR8 = {'b8' * 6}…"),
+    # Two images and one certificate: build B's image with build A's certificate.
+    ({"kms:RecipientAttestation:PCR0": [BUILD_A["PCR0"], BUILD_B["PCR0"]],
+      "kms:RecipientAttestation:PCR8": BUILD_A["PCR8"]},
+     f"PCR0 = {'b0' * 6}… with kms:RecipientAttestation:PCR8 = {'a8' * 6}…"),
+])
+def test_pins_mixing_two_approved_releases_are_violations(condition: dict[str, Any],
+                                                         mixed: str) -> None:
+    assert _approved_findings(condition, nitroEnclaves=[BUILD_A, BUILD_B]) == [
+        f"the key policy pins kms:RecipientAttestation:{mixed}, a combination no single "
+        "approved entry has (mixed releases)"]
+
+
+def test_a_register_no_approved_entry_names_is_a_violation() -> None:
+    entries = [{name: BUILD_A[name] for name in ("PCR0", "PCR1", "PCR2")}]
+    found = _approved_findings({"kms:RecipientAttestation:PCR0": BUILD_A["PCR0"],
+                                "kms:RecipientAttestation:PCR3": "c3" * 48},
+                               nitroEnclaves=entries)
+    assert found == ["the key policy pins kms:RecipientAttestation:PCR3 = "
+                     f"{'c3' * 6}…, a register no approved entry names"]
+    # Written into the release's entry, the deployment binding is approved.
+    assert _approved_findings({"kms:RecipientAttestation:PCR0": BUILD_A["PCR0"],
+                               "kms:RecipientAttestation:PCR3": "c3" * 48},
+                              nitroEnclaves=[{**entries[0], "PCR3": "c3" * 48}]) == []
+
+
+def test_nitro_tpm_pins_are_compared_as_one_images_measurements() -> None:
+    image_a = {"HashAlgorithm": "SHA384 { ... }", "PCR4": "4a" * 48, "PCR7": "7a" * 48,
+               "PCR12": "ca" * 48}
+    image_b = {"PCR4": "4b" * 48, "PCR7": "7b" * 48, "PCR12": "cb" * 48}
+    same = {"kms:RecipientAttestation:NitroTPMPCR4": "4a" * 48,
+            "kms:RecipientAttestation:NitroTPMPCR12": "ca" * 48}
+    mixed = {"kms:RecipientAttestation:NitroTPMPCR4": "4a" * 48,
+             "kms:RecipientAttestation:NitroTPMPCR12": "cb" * 48}
+    assert _approved_findings(same, nitroTpm=[image_a, image_b]) == []
+    assert _approved_findings(mixed, nitroTpm=[image_a, image_b]) == [
+        f"the key policy pins kms:RecipientAttestation:NitroTPMPCR4 = {'4a' * 6}… with "
+        f"kms:RecipientAttestation:NitroTPMPCR12 = {'cb' * 6}…, a combination no single "
+        "approved entry has (mixed releases)"]
+
+
+@pytest.mark.parametrize("measurements", [
+    # EC2 User Guide, "Compute PCR measurements for a custom AMI" (tools 1.1.0).
+    {"HashAlgorithm": "SHA384 { ... }", "PCR4": "44" * 48, "PCR7": "77" * 48,
+     "PCR12": "12" * 48},
+    # aws-nitro-tpm-tools 1.0.0 printed PCR4 alone.
+    {"HashAlgorithm": "SHA384", "PCR4": "44" * 48},
+])
+def test_nitro_tpm_pcr_compute_output_is_an_attestable_ami(tmp_path: Path,
+                                                          measurements: dict[str, str]) -> None:
+    output = tmp_path / "pcrs.json"
+    output.write_text(json.dumps({"Measurements": measurements}))
+    assert read_measurement_file(str(output)) == {"nitroTpm": [measurements]}
 
 
 # --- TCB floors in the responsibility matrix ------------------------------------------------
@@ -286,3 +374,92 @@ def test_pins_in_a_roles_inline_policy_are_judged_and_named() -> None:
     assert [f.message for f in report.findings if f.rule_id == MEASUREMENT_RULE] == [
         "inline policy decrypt of role parent-role pins kms:RecipientAttestation:PCR0 = "
         f"{'ef' * 6}…, which is not an approved measurement"]
+
+
+# --- Confidential Space: support attributes and dbgstat in the key's grants -----------------
+
+CS_RULE = "gcp-iam-confidential-space-require-image-pin"
+POOL_SET = ("principalSet://iam.googleapis.com/projects/123456789012/locations/global/"
+            "workloadIdentityPools/payments-pool/")
+DIGEST_PIN = f"assertion.submods.container.image_digest == 'sha256:{'7c' * 32}'"
+
+
+def _space(mapping: Any, *members: Any, condition: str = "",
+           grant_condition: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    provider = resource(gcp_custody.WORKLOAD_IDENTITY_POOL_PROVIDER, "attestation", {
+        "workloadIdentityPoolId": "payments-pool",
+        "oidc": {"issuerUri": "https://confidentialcomputing.googleapis.com/"},
+        "attributeMapping": mapping,
+        "attributeCondition": " && ".join(
+            ["assertion.swname == 'CONFIDENTIAL_SPACE'", DIGEST_PIN, *filter(None, [condition])]),
+    })
+    grants = [resource(gcp_custody.CRYPTO_KEY_IAM_MEMBER, f"grant-{index}", {
+        "cryptoKeyId": "projects/p/locations/l/keyRings/r/cryptoKeys/k", "member": member,
+        "role": "roles/cloudkms.cryptoKeyDecrypter",
+        **({"condition": grant_condition} if grant_condition else {})})
+        for index, member in enumerate(members)]
+    report = evaluate(graph(provider, *grants), build_settings("strict"))
+    return [("unresolved" if f.unresolved else "violation", f.message)
+            for f in report.findings if f.rule_id == CS_RULE]
+
+
+SUPPORT_MAP = {"google.subject": "assertion.sub",
+               "attribute.support": gcp_custody.SUPPORT_ASSERTION,
+               "attribute.dbgstat": "assertion.dbgstat"}
+
+
+def test_every_grant_holding_the_floor_holds_it_for_the_provider() -> None:
+    assert _space(SUPPORT_MAP, POOL_SET + "attribute.support/STABLE",
+                  POOL_SET + "attribute.support/LATEST") == []
+
+
+def test_one_grant_without_the_floor_lets_the_debug_image_in() -> None:
+    found = _space(SUPPORT_MAP, POOL_SET + "attribute.support/STABLE", POOL_SET + "*")
+    assert [kind for kind, message in found if "admits the debug image" in message] == [
+        "violation"]
+
+
+def test_a_grant_to_dbgstat_enable_is_named() -> None:
+    found = _space(SUPPORT_MAP, POOL_SET + "attribute.dbgstat/enable")
+    assert ("violation", "key grant grant-0 releases to the debug image (member "
+            "…/attribute.dbgstat/enable)") in found
+
+
+def test_dbgstat_in_the_grant_keeps_debug_out_but_is_no_tcb_floor() -> None:
+    found = _space(SUPPORT_MAP, POOL_SET + "attribute.dbgstat/disabled-since-boot")
+    assert [message.split(":")[0] for _, message in found] == [
+        "the attribute condition admits images Google no longer supports"]
+
+
+def test_an_iam_condition_on_the_grant_does_not_count_as_a_floor() -> None:
+    # IAM Conditions cannot read a pool's mapped attributes: only the member narrows.
+    found = _space(SUPPORT_MAP, POOL_SET + "*", grant_condition={
+        "title": "stable", "expression": "'STABLE' in "
+        "assertion.submods.confidential_space.support_attributes"})
+    assert any("admits the debug image" in message for _, message in found)
+
+
+def test_an_unknown_mapping_is_unresolved_not_clean() -> None:
+    from custodes.model import UNKNOWN
+
+    found = _space(UNKNOWN, POOL_SET + "attribute.support/STABLE")
+    assert [kind for kind, _ in found] == ["unresolved"]
+
+
+def test_the_floor_in_the_grant_gives_the_customer_firmware_tcb() -> None:
+    provider = resource(gcp_custody.WORKLOAD_IDENTITY_POOL_PROVIDER, "attestation", {
+        "workloadIdentityPoolId": "payments-pool",
+        "oidc": {"issuerUri": "https://confidentialcomputing.googleapis.com/"},
+        "attributeMapping": SUPPORT_MAP,
+        "attributeCondition": f"assertion.swname == 'CONFIDENTIAL_SPACE' && {DIGEST_PIN}"})
+    member = resource(gcp_custody.CRYPTO_KEY_IAM_MEMBER, "grant", {
+        "cryptoKeyId": "projects/p/locations/l/keyRings/r/cryptoKeys/k",
+        "member": POOL_SET + "attribute.support/STABLE"})
+    stack = graph(provider, member)
+    assert gcp_custody.release_holds(stack, provider, gcp_custody.tcb_floor) is True
+    assert gcp_custody.release_holds(stack, provider, gcp_custody.excludes_debug) is True
+    unpinned = resource(gcp_custody.CRYPTO_KEY_IAM_MEMBER, "any", {
+        "cryptoKeyId": "projects/p/locations/l/keyRings/r/cryptoKeys/k",
+        "member": POOL_SET + "*"})
+    assert gcp_custody.release_holds(graph(provider, member, unpinned), provider,
+                                      gcp_custody.tcb_floor) is False
