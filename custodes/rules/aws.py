@@ -197,8 +197,45 @@ def deployment_binding(resource: Resource, context: Context) -> Iterator[Outcome
                         "account or organisation condition)")
 
 
-def _enclave_parent(resource: Resource) -> bool:
-    return facts.is_enclave_parent(resource) is True
+def _enclave_parent(resource: Resource, context: Context) -> bool:
+    """Whether the resource launches enclave parents: its own ``enclaveOptions`` switch,
+    or that of a launch template it names (groups, fleets, node groups, Batch compute
+    environments, instances from a template), as :func:`custodes.custody.aws.technologies`
+    resolves them."""
+    return "nitro-enclaves" in facts.technologies(context.graph, resource)
+
+
+# Launch settings read from the resource or, where it sets none, from its launch
+# templates (EC2 User Guide, "Launch an instance from a launch template": parameters
+# given at launch override the template's). Paths are under each shape's prefix.
+_METADATA = ("metadataOptions",)
+_INTERFACES = ("networkInterfaces", "associatePublicIpAddress", "subnetId")
+_GROUPS = ("vpcSecurityGroupIds", "securityGroups", "securityGroupIds",
+           "securityGroupNames", "networkInterfaces")
+
+
+def _holders(resource: Resource, context: Context,
+             paths: tuple[str, ...]) -> Iterator[tuple[str, Resource | None]]:
+    """Where the effective value of a launch setting is: ``("", resource)`` when the
+    resource sets one of ``paths`` itself or names no launch template; otherwise
+    ``("launch template T: ", T)`` for each template it names (the one resolver,
+    :func:`custodes.custody.aws.templates`), and ``("<path>: ", None)`` for a template
+    reference that cannot be followed (unknown, or outside the stack)."""
+    shape = facts.SHAPES[resource.type]
+    named = facts.templates(context.graph, resource)
+    if not named or any(shape.get(resource, path) is not None for path in paths):
+        yield "", resource
+        return
+    for template in named:
+        if template.state != "resolved":
+            yield f"{template.path}: ", None
+            continue
+        for candidate in template.candidates:
+            yield f"launch template {candidate.name}: ", candidate
+
+
+def _setting(holder: Resource, path: str) -> Any:
+    return facts.SHAPES[holder.type].get(holder, path)
 
 
 @rule(
@@ -212,19 +249,26 @@ def _enclave_parent(resource: Resource) -> bool:
     rationale="""The parent instance's role is what KMS sees: with IMDSv1 a server-side
         request forgery on the parent hands out the role's credentials, and with them
         every release the key policy grants that role without attestation.""",
-    remediation="Set metadataOptions.httpTokens to required.",
+    remediation="""Set metadataOptions.httpTokens to required (on the launch template for
+        groups, fleets, node groups and Batch compute environments).""",
 )
 def enclave_parent_imdsv2(resource: Resource, context: Context) -> Iterator[Outcome]:
     """``metadataOptions.httpTokens`` is ``required`` on an enclave parent."""
-    if not _enclave_parent(resource):
+    if not _enclave_parent(resource, context):
         return
-    tokens = resource.get("metadataOptions.httpTokens")
-    if tokens is UNKNOWN:
-        yield Unresolved("metadataOptions.httpTokens is unknown")
-    elif tokens != "required":
-        shown = tokens if isinstance(tokens, str) and tokens else \
-            "not set: optional unless the AMI requires v2"
-        yield Violation(f"IMDSv2 is not required (metadataOptions.httpTokens {shown})")
+    for where, holder in _holders(resource, context, _METADATA):
+        if holder is None:
+            yield Unresolved(f"{where}the launch template is not in the stack: whether it "
+                             "requires IMDSv2 cannot be told")
+            continue
+        tokens = _setting(holder, "metadataOptions.httpTokens")
+        if tokens is UNKNOWN:
+            yield Unresolved(f"{where}metadataOptions.httpTokens is unknown")
+        elif tokens != "required":
+            shown = tokens if isinstance(tokens, str) and tokens else \
+                "not set: optional unless the AMI requires v2"
+            yield Violation(f"{where}IMDSv2 is not required (metadataOptions.httpTokens "
+                            f"{shown})")
 
 
 def _subnet_public(context: Context, resource: Resource) -> Iterator[Outcome]:
@@ -262,24 +306,34 @@ def _subnet_public(context: Context, resource: Resource) -> Iterator[Outcome]:
 )
 def enclave_parent_public_ip(resource: Resource, context: Context) -> Iterator[Outcome]:
     """No public IP: none requested, none from the subnet, no Elastic IP."""
-    if not _enclave_parent(resource):
+    if not _enclave_parent(resource, context):
         return
     graph = context.graph
+    for where, holder in _holders(resource, context, _INTERFACES):
+        if holder is None:
+            yield Unresolved(f"{where}the launch template is not in the stack: whether it "
+                             "assigns a public IP cannot be told")
+        elif holder.type == facts.INSTANCE:
+            public = holder.get("associatePublicIpAddress")
+            if public is UNKNOWN:
+                yield Unresolved("associatePublicIpAddress is unknown")
+            elif is_true(public):
+                yield Violation("associatePublicIpAddress is true")
+            elif public is None:
+                yield from _subnet_public(context, holder)
+        else:
+            prefix = facts.SHAPES[holder.type].prefix
+            for path, interface in holder.values(f"{prefix}networkInterfaces[]"):
+                public = interface.get("associatePublicIpAddress") \
+                    if isinstance(interface, Mapping) else interface
+                if public is UNKNOWN:
+                    yield Unresolved(f"{where}{path}.associatePublicIpAddress is unknown")
+                elif is_true(public):
+                    yield Violation(f"{where}{path}.associatePublicIpAddress is true")
     if resource.type == facts.INSTANCE:
-        public = resource.get("associatePublicIpAddress")
-        if public is UNKNOWN:
-            yield Unresolved("associatePublicIpAddress is unknown")
-        elif is_true(public):
-            yield Violation("associatePublicIpAddress is true")
-        elif public is None:
-            yield from _subnet_public(context, resource)
         for eip in graph.referrers((facts.EIP,), "instance", (facts.INSTANCE,)).get(
                 resource.urn, ()):
             yield Violation(f"Elastic IP {eip.name} is associated with the parent")
-        return
-    for path, interface in resource.values("networkInterfaces[]"):
-        if isinstance(interface, Mapping) and is_true(interface.get("associatePublicIpAddress")):
-            yield Violation(f"{path}.associatePublicIpAddress is true")
 
 
 _OPEN = ("0.0.0.0/0", "::/0")
@@ -327,27 +381,41 @@ def _open_rules(graph: Any, group: Resource) -> Iterator[str]:
 )
 def enclave_parent_ingress(resource: Resource, context: Context) -> Iterator[Outcome]:
     """No security group of the parent admits 0.0.0.0/0 or ::/0."""
-    if not _enclave_parent(resource):
+    if not _enclave_parent(resource, context):
         return
+    for where, holder in _holders(resource, context, _GROUPS):
+        if holder is None:
+            yield Unresolved(f"{where}the launch template is not in the stack: its security "
+                             "groups cannot be told")
+            continue
+        yield from _group_ingress(context, where, holder)
+
+
+def _group_ingress(context: Context, where: str, holder: Resource) -> Iterator[Outcome]:
+    """The open ingress of each security group ``holder`` names, by id or by name
+    (aws.ec2 Instance: vpcSecurityGroupIds, securityGroups; LaunchTemplate:
+    vpcSecurityGroupIds, securityGroupNames, networkInterfaces[].securityGroups;
+    aws-native LaunchTemplateData: securityGroupIds, securityGroups,
+    networkInterfaces[].groups)."""
     graph = context.graph
-    groups = [*resource.values("vpcSecurityGroupIds[]"), *resource.values("securityGroups[]")]
-    groups += [item for _, interface in resource.values("networkInterfaces[]")
-               if isinstance(interface, Mapping)
-               for item in (("networkInterfaces.securityGroups", g)
-                            for g in _texts(interface.get("securityGroups")))]
+    prefix = facts.SHAPES[holder.type].prefix
+    fields = ("vpcSecurityGroupIds", "securityGroups", "securityGroupIds", "securityGroupNames",
+              *(f"networkInterfaces[].{field}" for field in ("securityGroups", "groups",
+                                                            "groupSet")))
+    groups = [pair for field in fields for pair in holder.values(f"{prefix}{field}[]")]
     for path, value in groups:
-        reference = graph.reference(resource, path, value, (facts.SECURITY_GROUP,))
+        reference = graph.reference(holder, path, value, (facts.SECURITY_GROUP,))
         if reference.state != "resolved":
             found = [g for g in graph.of_type(facts.SECURITY_GROUP)
                      if isinstance(value, str) and value in (g.get("name"), g.output("name"))]
             if not found:
                 shown = value if isinstance(value, str) else "(unknown)"
-                yield Unresolved(f"security group {shown} is not in the stack: its ingress "
-                                 "cannot be told")
+                yield Unresolved(f"{where}security group {shown} is not in the stack: its "
+                                 "ingress cannot be told")
                 continue
             candidates: tuple[Resource, ...] = tuple(found)
         else:
             candidates = reference.candidates
         for group in candidates:
             for problem in _open_rules(graph, group):
-                yield Violation(problem)
+                yield Violation(f"{where}{problem}")
