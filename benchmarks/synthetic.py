@@ -831,6 +831,46 @@ def snp_fleet(instances: int, seed: int = 0, project: str = "bench",
     return s
 
 
+def unknowns_preview(instances: int, seed: int = 0, unknowns: int = 200) -> dict[str, Any]:
+    """Issue 15's unknowns case: a preview of ``instances`` SEV-SNP instances still to be
+    created, each with ``unknowns`` unknown-valued inputs (its type, its root volume's
+    key and ``unknowns - 2`` others), every one of which custodes must mark unresolved
+    or pass over, never silently judge."""
+    s = Stack("bench", "prod", random.Random(seed))
+    for index in range(instances):
+        inputs: dict[str, Any] = {
+            "ami": "ami-0abcdef1234567890",
+            "instanceType": UNKNOWN,
+            "cpuOptions": {"amdSevSnp": "enabled"},
+            "rootBlockDevice": {"encrypted": True, "kmsKeyId": UNKNOWN},
+        }
+        inputs.update((f"setting{number:03d}", UNKNOWN) for number in range(unknowns - 2))
+        s.add("aws:ec2/instance:Instance", f"snp-{index}", "", inputs, {})
+    steps = []
+    for state in s.states:
+        document = state.document()
+        del document["created"], document["modified"]
+        document["outputs"] = dict(document["inputs"])
+        steps.append({"op": "same" if state.type.startswith("pulumi:") else "create",
+                      "urn": state.urn, "provider": state.provider or "", "newState": document})
+    return {"config": {"aws:region": "eu-west-1"}, "steps": steps, "duration": 0,
+            "changeSummary": {"create": instances, "same": len(steps) - instances}}
+
+
+def big_value_export(megabytes: int, seed: int = 0) -> dict[str, Any]:
+    """Issue 15's big value: a stack export of one SEV-SNP instance whose root volume's
+    ``kmsKeyId`` (a value the custody notes and rule messages name) is one string of
+    ``megabytes`` MB, a key outside the stack."""
+    s = Stack("bench", "prod", random.Random(seed))
+    s.add("aws:ec2/instance:Instance", "snp-big", "i-0123456789abcdef0",
+          {"ami": "ami-0abcdef1234567890", "instanceType": "m6a.large",
+           "cpuOptions": {"amdSevSnp": "enabled"},
+           "rootBlockDevice": {"encrypted": True,
+                               "kmsKeyId": "arn:aws:kms:eu-west-1:" + "k" * (megabytes << 20)}},
+          {})
+    return export_of(s, seed)
+
+
 def export_of(s: Stack, seed: int) -> dict[str, Any]:
     """The ``pulumi stack export`` document (version 3) of a built stack."""
     return {
@@ -1005,7 +1045,9 @@ def main(argv: list[str] | None = None) -> int:
 
     KIND is ``export``, ``preview`` (the mixed stack of SIZE resources), ``plan``
     (Checkov's Terraform plan), ``snp-export`` or ``snp-preview`` (issue 15's
-    stack: SIZE SEV-SNP instances and SIZE / 2 KMS keys, :func:`snp_fleet`). Writes the document and prints its size in bytes (and, for a plan, the
+    stack: SIZE SEV-SNP instances and SIZE / 2 KMS keys, :func:`snp_fleet`), ``unknowns``
+    (SIZE instances of 200 unknown inputs, :func:`unknowns_preview`) or ``big-value`` (one
+    instance with a string of SIZE MB, :func:`big_value_export`). Writes the document and prints its size in bytes (and, for a plan, the
     addresses of its instances with the AWS-managed root key, one per line).
     The benchmark generates in a child process so that its own memory stays
     small: a child's peak RSS counts the memory of the process that started it.
@@ -1014,7 +1056,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("kind", choices=("export", "preview", "plan", "snp-export",
-                                         "snp-preview"))
+                                         "snp-preview", "unknowns", "big-value"))
     parser.add_argument("size", type=int)
     parser.add_argument("path")
     parser.add_argument("--seed", type=int, default=0)
@@ -1029,6 +1071,10 @@ def main(argv: list[str] | None = None) -> int:
         document = (export_of(fleet, args.seed) if args.kind == "snp-export"
                     else preview_of(fleet, args.seed))
         print(write_json(document, args.path))
+    elif args.kind == "unknowns":
+        print(write_json(unknowns_preview(args.size, args.seed), args.path))
+    elif args.kind == "big-value":
+        print(write_json(big_value_export(args.size, args.seed), args.path))
     elif args.kind == "export":
         print(write_json(stack_export(args.size, args.seed, stack=args.stack), args.path))
     else:

@@ -198,39 +198,28 @@ def evaluate(graph: Graph, settings: Settings | None = None,
     context = Context(graph)
     findings: dict[tuple[str, str, str], Finding] = {}
     checks: list[tuple[str, str]] = []
-    for rule in catalogue().values():
+    for rule in catalogue().values():  # in rule id order
         level = settings.level(rule)
         if level == "disabled":
             if on_rule is not None:
                 on_rule(rule)
             continue
+        unresolved_level = settings.unresolved_enforcement if level == "mandatory" \
+            else "advisory"
         rule_context = context.with_config(settings.config(rule))
-        for resource in rule.resources(rule_context):
-            checks.append((rule.id, resource.urn))
+        resources = rule.resources(rule_context)
+        for resource in resources:
             for target, message, unresolved in run_rule(rule, resource, rule_context):
-                finding = _finding(
-                    rule,
-                    settings.unresolved_enforcement if unresolved and level == "mandatory"
-                    else ("advisory" if unresolved else level),
-                    target, message, unresolved,
-                )
+                finding = _finding(rule, unresolved_level if unresolved else level, target,
+                                   message, unresolved)
                 findings.setdefault(finding.sort_key, finding)
+        # Each rule's (rule id, URN) pairs sorted and each once; rules come in id order,
+        # so the whole list is sorted as it grows.
+        checks.extend((rule.id, urn) for urn in sorted({resource.urn for resource in resources}))
         if on_rule is not None:
             on_rule(rule)
     ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
-    return Report(ordered, len(graph), settings.profile, context.custody,
-                  checks=_sorted_unique(checks))
-
-
-def _sorted_unique(checks: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """``checks`` sorted, each once.
-
-    They come nearly sorted (rules in id order, each rule's resources by type in
-    URN order): sorting them as they are costs a pass, where a set would scramble them.
-    """
-    checks.sort()
-    return tuple(check for index, check in enumerate(checks)
-                 if index == 0 or check != checks[index - 1])
+    return Report(ordered, len(graph), settings.profile, context.custody, checks=tuple(checks))
 
 
 def combine(reports: Iterable[Report]) -> Report:

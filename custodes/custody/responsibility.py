@@ -52,14 +52,16 @@ def holders(workload: Workload) -> dict[str, Holder]:
 
 def matrix(analysis: CustodyAnalysis) -> list[dict[str, Any]]:
     """The matrix as JSON-ready rows, one per duty, cells sorted by URN."""
-    rows: list[dict[str, Any]] = []
-    held = [(workload.resource.urn, holders(workload)) for workload in analysis]
-    for duty in DUTIES:
-        row: dict[str, Any] = {"duty": duty}
-        for holder in HOLDERS:
-            row[holder] = sorted(urn for urn, duties in held if duties[duty] == holder)
-        rows.append(row)
-    return rows
+    cells: dict[str, dict[str, list[str]]] = {
+        duty: {holder: [] for holder in HOLDERS} for duty in DUTIES}
+    for workload in analysis:  # one pass: each workload's URN into the cell of each duty
+        urn = workload.resource.urn
+        for duty, holder in holders(workload).items():
+            cell = cells[duty].get(holder)
+            if cell is not None:  # as before: a holder outside HOLDERS is in no column
+                cell.append(urn)
+    return [{"duty": duty, **{holder: sorted(cells[duty][holder]) for holder in HOLDERS}}
+            for duty in DUTIES]
 
 
 def workload_summary(workload: Workload) -> dict[str, Any]:

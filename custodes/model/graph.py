@@ -39,6 +39,9 @@ _IDENTIFIER_OUTPUTS = (
 _GCP_PREFIX = re.compile(r"^https://[a-z0-9.-]+\.googleapis\.com/(?:compute/)?(?:v1|beta)/")
 _GCP_KEY_VERSION = re.compile(r"/cryptoKeyVersions/[^/]+$")
 _AZURE_KEY_URL = re.compile(r"^(https://[^/]+/keys/[^/]+)(?:/[^/]*)?$", re.IGNORECASE)
+# A Key Vault or Managed HSM host, in any case: ``".vault.azure.net" in text.lower()``
+# without lowering every identifier of the stack.
+_AZURE_KEY_HOST = re.compile(r"\.(?:vault|managedhsm)\.azure\.net", re.IGNORECASE | re.ASCII)
 
 
 def normalise_identifier(value: str) -> str:
@@ -53,10 +56,7 @@ def normalise_identifier(value: str) -> str:
         text = _GCP_PREFIX.sub("", text)
     if "/cryptoKeyVersions/" in text:
         text = _GCP_KEY_VERSION.sub("", text)
-    lowered = text.lower()
-    if text.startswith("/subscriptions/") or ".vault.azure.net" in lowered or (
-        ".managedhsm.azure.net" in lowered
-    ):
+    if text.startswith("/subscriptions/") or _AZURE_KEY_HOST.search(text):
         match = _AZURE_KEY_URL.match(text)
         if match:
             text = match.group(1)
@@ -241,7 +241,9 @@ def _urn_of(resource: Resource) -> str:
 def _identifiers(resource: Resource) -> Iterator[str]:
     if resource.id:
         yield normalise_identifier(resource.id)
-    outputs = resource.outputs if isinstance(resource.outputs, Mapping) else {}
+    outputs = resource.outputs
+    if type(outputs) is not dict and not isinstance(outputs, Mapping):  # dict: no ABC check
+        outputs = {}
     for name in _IDENTIFIER_OUTPUTS:
         value = outputs.get(name)
         if isinstance(value, str) and value:

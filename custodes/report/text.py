@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 
 from rich.console import Console
 from rich.table import Table
@@ -26,6 +27,7 @@ _ENFORCEMENT_STYLE = {"mandatory": "bold red", "advisory": "yellow", "disabled":
 # C0 and C1 control characters but newline: a resource name or message from the input
 # must not move the cursor, recolour or clear the reader's terminal.
 _CONTROLS = {code: "\ufffd" for code in (*range(0x00, 0x20), *range(0x7f, 0xa0)) if code != 0x0a}
+_ANY_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Where the rule catalogue is published in the repository (``custodes rules --format markdown``).
 RULES_PAGE = "docs/rules.md"
 # Wide enough that nothing is ever wrapped when no width is given.
@@ -37,7 +39,8 @@ def clean(text: str) -> str:
 
     Appended to a ``Text`` as a plain string, it is never read as markup either.
     """
-    return text.translate(_CONTROLS)
+    # Most text has no control character: a search finds that faster than translate.
+    return text.translate(_CONTROLS) if _ANY_CONTROL.search(text) else text
 
 
 def _plural(count: int, noun: str) -> str:
@@ -65,6 +68,7 @@ def verdict(report: Report) -> str:
             f"(profile {report.profile})")
 
 
+@lru_cache(maxsize=4096)
 def _snake(name: str) -> str:
     """A Pulumi (camelCase) property name as the Python SDK spells it."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
@@ -139,58 +143,67 @@ def read_more(rule_id: str) -> str:
 # rule ids and paths are never folded mid-word.
 
 
-def _findings(report: Report) -> Text:
-    text = Text()
-    text.append("Findings\n", style="bold")
+# A report's text as pieces: (text, Rich style). Laid out by Rich for a terminal (colour,
+# wrapping); joined as they are otherwise (a file or a CI log), which is what Rich writes
+# for them without colour or a width (and, for 10k resources, seconds faster).
+Pieces = list[tuple[str, str]]
+
+
+def _findings(report: Report) -> Pieces:
+    pieces: Pieces = [("Findings\n", "bold")]
+    add = pieces.append
     for _, findings in report.by_resource:
         first = findings[0]
         spoken = language(first.source_position)
-        text.append(clean(first.name))
-        text.append(clean(f"  {first.type}"), style="dim")
+        add((clean(first.name), ""))
+        add((clean(f"  {first.type}"), "dim"))
         if first.source_position:
-            text.append(clean(f"  {first.source_position}"), style="cyan")
-        text.append("\n")
+            add((clean(f"  {first.source_position}"), "cyan"))
+        add(("\n", ""))
         for group in _groups(findings):
             finding = group[0]
             enforcement = "waived" if finding.waived else finding.enforcement
-            text.append(f"  {enforcement:<9} ", style=_ENFORCEMENT_STYLE.get(enforcement, ""))
-            text.append(f"{finding.severity:<8} {finding.rule_id}\n")
+            add((f"  {enforcement:<9} ", _ENFORCEMENT_STYLE.get(enforcement, "")))
+            add((f"{finding.severity:<8} {finding.rule_id}\n", ""))
             for each in group:
-                text.append("    ")
-                text.append(clean(as_written(each.message, spoken)))
-                text.append("\n")
+                add(("    " + clean(as_written(each.message, spoken)) + "\n", ""))
                 if each.waived and each.waiver_reason:
-                    text.append("    waived: ", style="dim")
-                    text.append(clean(each.waiver_reason))
-                    text.append("\n")
+                    add(("    waived: ", "dim"))
+                    add((clean(each.waiver_reason) + "\n", ""))
             if not finding.waived:
-                text.append("    fix: ", style="bold")
-                text.append(clean(finding.remediation))
-                text.append("\n")
-                text.append(f"    more: {read_more(finding.rule_id)}\n", style="dim")
-    return text
+                add(("    fix: ", "bold"))
+                add((clean(finding.remediation) + "\n", ""))
+                add((f"    more: {read_more(finding.rule_id)}\n", "dim"))
+    return pieces
 
 
 _BOUND = {True: "yes", False: "no", None: "unknown"}
 
 
-def _workloads(report: Report) -> Text:
-    text = Text()
-    text.append("Confidential workloads and key custody\n", style="bold")
+def _workloads(report: Report) -> Pieces:
+    pieces: Pieces = [("Confidential workloads and key custody\n", "bold")]
+    add = pieces.append
     for workload in report.custody:
         spoken = language(workload.resource.source_position)
-        text.append(clean(workload.resource.name))
-        text.append(clean(f"  {workload.resource.type}  {'/'.join(workload.technologies)}, "
-                           f"founder {'/'.join(workload.founders)}, attestation policy "
-                           f"{workload.attestation_policy}, verified by "
-                           f"{workload.attestation_verifier}"), style="dim")
-        text.append("\n")
+        add((clean(workload.resource.name), ""))
+        add((clean(f"  {workload.resource.type}  {'/'.join(workload.technologies)}, "
+                   f"founder {'/'.join(workload.founders)}, attestation policy "
+                   f"{workload.attestation_policy}, verified by "
+                   f"{workload.attestation_verifier}"), "dim"))
+        add(("\n", ""))
         if not workload.keys:
-            text.append("  no key found: custody unresolved\n")
+            add(("  no key found: custody unresolved\n", ""))
         for key in workload.keys:
-            text.append(f"  {key.label:<18} attested release {_BOUND[key.attestation_bound]:<8} ")
-            text.append(clean(_python_path(key.path) if spoken == "python" else key.path))
-            text.append("\n")
+            add((f"  {key.label:<18} attested release {_BOUND[key.attestation_bound]:<8} ", ""))
+            add((clean(_python_path(key.path) if spoken == "python" else key.path) + "\n", ""))
+    return pieces
+
+
+def _text(pieces: Pieces) -> Text:
+    """The pieces as one Rich ``Text``."""
+    text = Text()
+    for piece, style in pieces:
+        text.append(piece, style=style)
     return text
 
 
@@ -222,14 +235,27 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
         emoji=False,
         no_color=not color,
     )
+    head = verdict(report)
+    findings = _findings(report) if report.findings else [("No findings.", "")]
+    workloads = _workloads(report) if report.custody.workloads else None
+    if not color and width is None:
+        # Neither colour nor wrapping: what Rich would write is the pieces' text, each
+        # block ended by a newline; only the matrix is laid out by Rich.
+        blocks = [head, "".join(piece for piece, _ in findings)]
+        if workloads is not None:
+            blocks.append("".join(piece for piece, _ in workloads))
+            console.print(_matrix_table(report))
+            blocks.append(buffer.getvalue().removesuffix("\n"))
+        blocks.append(head)
+        text = "\n".join(blocks) + "\n"
+        return "\n".join(line.rstrip(" ") for line in text.split("\n"))
     soft = width is None
-    heading = Text(verdict(report), style="bold green" if report.passed else "bold red")
+    heading = Text(head, style="bold green" if report.passed else "bold red")
     # The verdict is never cut: ``head -1`` reads all of it (a terminal folds it).
     console.print(heading, soft_wrap=True)
-    console.print(_findings(report) if report.findings else Text("No findings."),
-                  soft_wrap=soft)
-    if report.custody.workloads:
-        console.print(_workloads(report), soft_wrap=soft)
+    console.print(_text(findings), soft_wrap=soft)
+    if workloads is not None:
+        console.print(_text(workloads), soft_wrap=soft)
         console.print(_matrix_table(report))
     console.print(heading, soft_wrap=True)
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))

@@ -215,10 +215,10 @@ def provider_urn(reference: Any) -> str | None:
 
 def source_position(value: Any) -> SourcePosition | None:
     """A ``sourcePosition`` (``project:///main.py#12,5`` or ``file://…``) as a position."""
+    if isinstance(value, str):  # the CLI's spelling, tested first (no ABC check)
+        return _position_of_text(value)
     if isinstance(value, Mapping):
         return _position(value.get("uri"), value.get("line"), value.get("column", 0))
-    if isinstance(value, str):
-        return _position_of_text(value)
     return None
 
 
@@ -252,7 +252,8 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
     (:func:`needs_decoding` of the document said so); inputs and outputs are
     then taken as they are.
     """
-    if not isinstance(state, Mapping):
+    # ``type(…) is dict`` first: what JSON decodes to, without an ABC check per resource.
+    if type(state) is not dict and not isinstance(state, Mapping):
         raise InputError(f"{where}: a resource is not a JSON object")
     urn = state.get("urn")
     if not isinstance(urn, str) or not urn.startswith("urn:pulumi:"):
@@ -273,7 +274,8 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
         )
     dependencies = state.get("dependencies") or []
     property_dependencies = state.get("propertyDependencies") or {}
-    if not isinstance(dependencies, list) or not isinstance(property_dependencies, Mapping):
+    if not isinstance(dependencies, list) or (type(property_dependencies) is not dict
+                                          and not isinstance(property_dependencies, Mapping)):
         raise InputError(f"{where}: resource {urn} has malformed dependencies")
     identifier = state.get("id")
     return Resource(
@@ -287,12 +289,12 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
         custom=bool(state.get("custom", True)),
         parent=state.get("parent") if isinstance(state.get("parent"), str) else None,
         provider=provider_urn(state.get("provider")),
-        dependencies=tuple(d for d in dependencies if isinstance(d, str)),
+        dependencies=tuple(d for d in dependencies if isinstance(d, str)) if dependencies else (),
         property_dependencies={
             str(name): tuple(u for u in urns if isinstance(u, str))
             for name, urns in property_dependencies.items()
             if isinstance(urns, list)
-        },
+        } if property_dependencies else {},
         source_position=source_position(state.get("sourcePosition")),
     )
 
