@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from custodes.report import text
 from tests.conftest import EXAMPLES, run_cli
-from tests.report.conftest import NONCOMPLIANT, PREVIEW, finding, hand_report
+from tests.report.conftest import NONCOMPLIANT, PREVIEW, finding, hand_report, report_of
 
 KEY_RULE = "aws-ec2-confidential-require-customer-key"
 LONG = "rootBlockDevice.kmsKeyId: " + " ".join(["a long explanation"] * 20)
@@ -114,3 +116,19 @@ def test_the_examples_text_report_has_every_section_on_whole_lines() -> None:
     assert lines[0].startswith("FAIL: ") and lines[-1] == lines[0]
     assert "Confidential workloads and key custody" in lines
     assert any(line.startswith("    more: `custodes rules ") for line in lines)
+
+
+@pytest.mark.parametrize("source", ["examples", "hostile"])
+def test_the_unwrapped_report_is_what_rich_lays_out_at_an_unbounded_width(source: str) -> None:
+    # Without colour or a width the report's lines are joined directly (issue 15: Rich took
+    # seconds for 10,000 resources); they must be the lines Rich writes when nothing wraps.
+    if source == "examples":
+        reports = [report_of(path) for path in (PREVIEW, NONCOMPLIANT)]
+    else:
+        names = ["vm\x1b[31m", "tab\there", "bell\x07", "crlf\r\nnext", "é😀\u2028", "  pad  "]
+        reports = [hand_report([finding(name=name, message=f"kmsKeyId: {name} [b]x[/b]",
+                                        waived=index % 2 == 1, waiver_reason=name)
+                                for index, name in enumerate(names)])]
+    for report in reports:
+        assert report.findings
+        assert text.render(report) == text.render(report, width=1_000_000)

@@ -72,6 +72,7 @@ def test_run_py_measures_and_writes_the_markdown_table(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--sizes", "100", "--snp-sizes", "100", "--repeat", "1",
          "--fleet", "2x50", "--no-checkov", "--no-examples", "--no-pack",
+         "--big-value-mb", "1", "--unknowns", "20",
          "--output", str(output), "--workdir", str(tmp_path / "out")],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
@@ -85,6 +86,12 @@ def test_run_py_measures_and_writes_the_markdown_table(tmp_path: Path) -> None:
                               ("preview", "json")):
         assert f"| 100 + 50 keys | {kind} | {format_name} |" in text
     assert "within 4× a bare json.load" in text and "within 5× a bare json.load" in text
+    # No cliff: a big value and many unknowns through every format, in seconds.
+    for format_name in ("json", "sarif", "text", "markdown", "junit", "github"):
+        assert (f"| one SEV-SNP instance whose root volume key is a 1 MB string (a key outside "
+                f"the stack) | 2 MB | {format_name} |") in text
+        assert ("issue 15: a preview of 20 SEV-SNP instances to create, 200 unknown inputs "
+                f"each, --format {format_name} in < 10 s CPU") in text
     assert "`--jobs 1`" in text and "byte for byte the same" in text
     assert "imports no Pulumi or cloud SDK | none imported | met |" in text
     assert "Not measured (`--no-checkov`)" in text
