@@ -278,17 +278,84 @@ def _subnet_public(context: Context, resource: Resource) -> Iterator[Outcome]:
             yield Violation("no subnetId: the instance is launched in a default subnet, which "
                             "assigns a public IP")
         return
-    reference = context.graph.reference(resource, "subnetId", subnet, (facts.SUBNET,))
+    yield from _subnet_maps_public(context, resource, "subnetId", subnet)
+
+
+def _subnet_maps_public(context: Context, owner: Resource, path: str, subnet: Any,
+                        where: str = "") -> Iterator[Outcome]:
+    """Whether the subnet ``owner`` names at ``path`` assigns public IPs on launch."""
+    reference = context.graph.reference(owner, path, subnet, (facts.SUBNET,))
     if reference.state != "resolved":
-        yield Unresolved(f"whether subnet {subnet if isinstance(subnet, str) else '(unknown)'} "
+        yield Unresolved(f"{where}whether subnet "
+                         f"{subnet if isinstance(subnet, str) else '(unknown)'} "
                          "assigns public IPs cannot be told")
         return
     for candidate in reference.candidates:
         mapped = candidate.get("mapPublicIpOnLaunch")
         if mapped is UNKNOWN:
-            yield Unresolved(f"whether subnet {candidate.name} assigns public IPs is unknown")
+            yield Unresolved(f"{where}whether subnet {candidate.name} assigns public IPs is "
+                             "unknown")
         elif is_true(mapped):
-            yield Violation(f"subnet {candidate.name} assigns a public IP on launch")
+            yield Violation(f"{where}subnet {candidate.name} assigns a public IP on launch")
+
+
+# The subnets a launcher places its instances in (they override a template's interface
+# subnet): pulumi_aws autoscaling.Group vpc_zone_identifiers, eks.NodeGroup subnet_ids,
+# batch compute_resources.subnets, ec2.Fleet / SpotFleetRequest launch_template_configs[]
+# .overrides[].subnet_id; pulumi_aws_native AutoScalingGroup vpc_zone_identifier,
+# eks.Nodegroup subnets, batch compute_resources.subnets, Ec2Fleet / SpotFleet overrides
+# subnet_id. Where an interface sets no associatePublicIpAddress, the subnet's
+# mapPublicIpOnLaunch decides (EC2 User Guide, "Public IPv4 addresses").
+_LAUNCHER_SUBNETS: Mapping[str, str] = {
+    facts.AUTOSCALING_GROUP: "vpcZoneIdentifiers[]",
+    facts.NATIVE_AUTOSCALING_GROUP: "vpcZoneIdentifier[]",
+    facts.EKS_NODE_GROUP: "subnetIds[]",
+    facts.NATIVE_EKS_NODEGROUP: "subnets[]",
+    facts.BATCH_COMPUTE_ENVIRONMENT: "computeResources.subnets[]",
+    facts.NATIVE_BATCH_COMPUTE_ENVIRONMENT: "computeResources.subnets[]",
+    facts.FLEET: "launchTemplateConfigs[].overrides[].subnetId",
+    facts.SPOT_FLEET_REQUEST: "launchTemplateConfigs[].overrides[].subnetId",
+    facts.NATIVE_EC2_FLEET: "launchTemplateConfigs[].overrides[].subnetId",
+    facts.NATIVE_SPOT_FLEET: "spotFleetRequestConfigData.launchTemplateConfigs[].overrides[]"
+                             ".subnetId",
+}
+
+
+def _template_public(context: Context, launcher: Resource, where: str,
+                     template: Resource) -> Iterator[Outcome]:
+    """A public IP for the instances ``launcher`` starts from ``template``: an interface
+    that asks for one, or — where no interface says — a subnet that assigns one (the
+    launcher's subnets first, else the interfaces'). A template judged as itself names
+    no subnet of its own: its launchers are judged."""
+    prefix = facts.SHAPES[template.type].prefix
+    explicit = False
+    interface_subnets: list[tuple[str, Any]] = []
+    for path, interface in template.values(f"{prefix}networkInterfaces[]"):
+        public = interface.get("associatePublicIpAddress") \
+            if isinstance(interface, Mapping) else interface
+        explicit = explicit or public is not None
+        if public is UNKNOWN:
+            yield Unresolved(f"{where}{path}.associatePublicIpAddress is unknown")
+        elif is_true(public):
+            yield Violation(f"{where}{path}.associatePublicIpAddress is true")
+        if isinstance(interface, Mapping) and interface.get("subnetId") not in (None, ""):
+            interface_subnets.append((f"{path}.subnetId", interface.get("subnetId")))
+    if explicit or launcher is template:
+        return
+    own = [(launcher, path, value) for path, value in launcher.values(
+        _LAUNCHER_SUBNETS[launcher.type])] if launcher.type in _LAUNCHER_SUBNETS else []
+    own = [item for item in own if item[2] not in (None, "")]
+    named = own or [(template, path, value) for path, value in interface_subnets]
+    for owner, path, value in named:
+        yield from _subnet_maps_public(context, owner, path, value,
+                                       where if owner is template else "")
+    if not named:
+        if launcher.type == facts.INSTANCE:
+            yield Violation(f"{where}no subnet: the instance is launched in a default subnet, "
+                            "which assigns a public IP")
+        else:
+            yield Unresolved(f"{where}no interface sets associatePublicIpAddress and no subnet "
+                             "is named: whether the parents get a public IP cannot be told")
 
 
 @rule(
@@ -322,14 +389,7 @@ def enclave_parent_public_ip(resource: Resource, context: Context) -> Iterator[O
             elif public is None:
                 yield from _subnet_public(context, holder)
         else:
-            prefix = facts.SHAPES[holder.type].prefix
-            for path, interface in holder.values(f"{prefix}networkInterfaces[]"):
-                public = interface.get("associatePublicIpAddress") \
-                    if isinstance(interface, Mapping) else interface
-                if public is UNKNOWN:
-                    yield Unresolved(f"{where}{path}.associatePublicIpAddress is unknown")
-                elif is_true(public):
-                    yield Violation(f"{where}{path}.associatePublicIpAddress is true")
+            yield from _template_public(context, resource, where, holder)
     if resource.type == facts.INSTANCE:
         for eip in graph.referrers((facts.EIP,), "instance", (facts.INSTANCE,)).get(
                 resource.urn, ()):

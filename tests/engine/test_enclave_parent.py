@@ -5,6 +5,7 @@ security groups are its own where it sets them, the template's otherwise."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -26,7 +27,9 @@ def _template(tokens: str | None = "required", public: Any = "false",
     data: dict[str, Any] = {"instanceType": "m5.xlarge", "enclaveOptions": {"enabled": True}}
     if tokens is not None:
         data["metadataOptions"] = {"httpTokens": tokens}
-    interface: dict[str, Any] = {"deviceIndex": 0, "associatePublicIpAddress": public}
+    interface: dict[str, Any] = {"deviceIndex": 0}
+    if public is not None:
+        interface["associatePublicIpAddress"] = public
     interface["groups" if native else "securityGroups"] = list(groups)
     data["networkInterfaces"] = [interface]
     if native:
@@ -128,3 +131,35 @@ def test_a_template_without_enclaves_makes_no_parent() -> None:
         {"id": "lt-1"}, id="lt-1")
     group = resource(facts.AUTOSCALING_GROUP, "parents", {"launchTemplate": {"id": "lt-1"}})
     assert _findings(group, plain) == {rule: [] for rule in RULES}
+
+
+@pytest.mark.parametrize(("token", "props"), [
+    (facts.AUTOSCALING_GROUP, {"launchTemplate": {"id": "lt-1"},
+                               "vpcZoneIdentifiers": ["subnet-public"]}),
+    (facts.EKS_NODE_GROUP, {"launchTemplate": {"id": "lt-1"}, "subnetIds": ["subnet-public"]}),
+    (facts.BATCH_COMPUTE_ENVIRONMENT, {"computeResources": {
+        "launchTemplate": {"launchTemplateId": "lt-1"}, "subnets": ["subnet-public"]}}),
+    (facts.NATIVE_AUTOSCALING_GROUP, {"launchTemplate": {"launchTemplateId": "lt-1"},
+                                      "vpcZoneIdentifier": ["subnet-public"]}),
+])
+def test_where_no_interface_says_the_launchers_subnet_decides(token: str,
+                                                             props: dict[str, Any]) -> None:
+    public = resource(facts.SUBNET, "public", {"mapPublicIpOnLaunch": True}, id="subnet-public")
+    private = resource(facts.SUBNET, "private", {"mapPublicIpOnLaunch": False},
+                       id="subnet-private")
+    template = _template(public=None)
+    found = _findings(resource(token, "parents", props), template, public, private)
+    assert found[PUBLIC] == [(False, "subnet public assigns a public IP on launch")]
+    private_props = json.loads(json.dumps(props).replace("subnet-public", "subnet-private"))
+    found = _findings(resource(token, "parents", private_props), template, public, private)
+    assert found[PUBLIC] == []
+
+
+def test_no_subnet_and_no_interface_setting_is_unresolved() -> None:
+    group = resource(facts.AUTOSCALING_GROUP, "parents", {"launchTemplate": {"id": "lt-1"}})
+    found = _findings(group, _template(public=None))
+    assert [unresolved for unresolved, _ in found[PUBLIC]] == [True]
+    instance = resource(facts.INSTANCE, "parents", {"launchTemplate": {"id": "lt-1"}})
+    found = _findings(instance, _template(public=None))
+    assert found[PUBLIC] == [(False, "launch template tpl: no subnet: the instance is launched "
+                                     "in a default subnet, which assigns a public IP")]
