@@ -250,6 +250,8 @@ def oci_sev_platform_type(platform_type: str) -> bool | None:
 
 _IBM_X86_FAMILY = re.compile(r"^[a-z]x\d+[a-z]*$")
 _IBM_PROFILE_SIZE = re.compile(r"^[a-z0-9]+-(?P<vcpus>\d+)x(?P<memory>\d+)$")
+# s390x (IBM Z, LinuxONE) families: bz2, cz2, mz2 and their Secure Execution bz2e, cz2e, mz2e.
+_IBM_S390X_FAMILY = re.compile(r"^[a-z]z\d+e?$")
 
 
 def ibm_confidential_profile(profile: str, technology: str) -> bool | None:
@@ -280,19 +282,51 @@ def ibm_confidential_profile(profile: str, technology: str) -> bool | None:
     return False if _IBM_X86_FAMILY.match(family) else None
 
 
+def ibm_default_confidential_mode(profile: str) -> str | None:
+    """The confidential compute mode an IBM VPC profile runs when none is asked for.
+
+    ``tdx`` on a confidential computing profile (``bx3dc-*``, ``cx3dc-*``: the catalogue's
+    ``default_confidential_compute_mode``); ``disabled`` on any other x86 family and on
+    the s390x families (whose Secure Execution is a property of the profile, not a
+    mode); ``None`` for a family the catalogue does not know.
+
+    Sources: IBM Cloud "Confidential Computing instance profiles - x86 Gen 3"
+    (ibm-cloud-docs/vpc vsi-profile-details-confidential-computing-gen3-x86.md,
+    lastupdated 2026-05-06), "Instance profiles": "All confidential computing profiles
+    support Trusted Domain Extensions (TDX). TDX is the default confidential computing
+    mode for all profiles."; terraform-provider-ibm ``ibm_is_instance`` /
+    ``ibm_is_instance_template`` ``confidential_compute_mode`` (Optional, Computed): "If
+    unspecified, the default confidential compute mode from the profile will be used."
+    """
+    family = profile.split("-", 1)[0].strip().lower()
+    catalog = load().get("ibm", {})
+    default = catalog.get("default_confidential_compute_mode", {})
+    for mode, families in default.items():
+        if family in families:
+            return str(mode)
+    if _IBM_X86_FAMILY.match(family) or _IBM_S390X_FAMILY.match(family):
+        return "disabled"
+    return None
+
+
 def ibm_hyper_protect_cutoff() -> str:
     """The date (ISO) after which Hyper Protect Virtual Servers for VPC take no new instances.
 
+    The same date withdraws IBM Cloud LinuxONE Virtual Server for VPC (s390x, Secure
+    Execution profiles included) and Dedicated Host for VPC (s390x).
+
     Source: IBM Cloud "Service deprecation: IBM Cloud LinuxONE and Hyper Protect Virtual
     Server offerings" (cloud.ibm.com/docs/vpc?topic=vpc-ichpcs_deprecated_anmt, ibm-cloud-docs/vpc
-    hpcs_deprec_ann.md, lastupdated 2026-03-20): End of Marketing 28 February 2026, "IBM
-    will disable new instance provisioning".
+    hpcs_deprec_ann.md, lastupdated 2026-02-20): End of Marketing 28 February 2026, "IBM
+    will disable new instance provisioning", for every service the notice lists.
     """
     return str(load().get("ibm", {}).get("hyper_protect_vpc_no_new_instances_after", ""))
 
 
 def ibm_hyper_protect_end_of_service() -> str:
     """The date (ISO) on which IBM terminates every remaining Hyper Protect VPC instance.
+
+    The same date ends the s390x LinuxONE virtual servers for VPC.
 
     Source: the same IBM deprecation notice: End of Service 20 February 2027, "IBM will
     terminate all active instances on this date".

@@ -14,9 +14,17 @@ documentation ("Confidential computing", "s390x instance profiles", "Hyper Prote
 Virtual Servers for VPC"):
 
 * ``confidentialComputeMode`` ``sgx`` or ``tdx`` is an Intel TEE (founder Intel);
-* an s390x profile with Secure Execution (``bz2e``, ``cz2e``, ``mz2e``, ``bz3e`` …:
-  the ``e`` after the generation) is an IBM Secure Execution guest — IBM is both the
-  provider and the founder;
+  ``disabled`` turns the TEE off. Unset (absent or empty), the provider uses the
+  profile's default mode ("If unspecified, the default confidential compute mode from
+  the profile will be used"), and IBM's "Confidential Computing instance profiles - x86
+  Gen 3" (lastupdated 2026-05-06) says "TDX is the default confidential computing mode
+  for all profiles": a ``bx3dc-*``/``cx3dc-*`` instance without a mode is a TDX guest
+  (:func:`custodes.catalog.ibm_default_confidential_mode`). A mode custodes does not
+  know, an unknown profile, or a profile family outside the catalogue is unresolved;
+* an s390x profile with Secure Execution (``bz2e``, ``cz2e``, ``mz2e``: "The fourth
+  character is an "e", such as bz2e, which identifies the profile as a secure execution
+  profile", ``s390x-vsi-profiles.md``) is an IBM Secure Execution guest — IBM is both
+  the provider and the founder;
 * a volume with no ``encryption`` key CRN is encrypted with an IBM-managed key
   (provider custody); a root key of Key Protect (CRN service ``kms``) is customer-kms;
   one of Hyper Protect Crypto Services (``hs-crypto``), whose HSM master key the
@@ -30,9 +38,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from custodes.catalog import ibm_default_confidential_mode
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
-from custodes.custody.shapes import Shape, Switch, founder
-from custodes.model import UNKNOWN, Graph, Resource, plain
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
+from custodes.model import UNKNOWN, Graph, Resource, Secret, plain
 
 INSTANCE = "ibm:index/isInstance:IsInstance"
 INSTANCE_TEMPLATE = "ibm:index/isInstanceTemplate:IsInstanceTemplate"
@@ -56,7 +65,8 @@ class IbmShape(Shape):
     boot: str = "bootVolume"
 
 
-_MODE = (Switch("confidentialComputeMode", values={"SGX": "sgx", "TDX": "tdx"}),)
+MODE = "confidentialComputeMode"
+_MODE = (Switch(MODE, values={"SGX": "sgx", "TDX": "tdx"}),)
 SHAPES: Mapping[str, IbmShape] = {
     INSTANCE: IbmShape(INSTANCE, _MODE, size="profile"),
     INSTANCE_TEMPLATE: IbmShape(INSTANCE_TEMPLATE, _MODE, size="profile"),
@@ -73,17 +83,70 @@ def is_secure_execution_profile(profile: Any) -> bool:
     return isinstance(value, str) and bool(_SECURE_EXECUTION_PROFILE.match(value))
 
 
+def _profile(shape: IbmShape, resource: Resource) -> Any:
+    """The declared profile: a name, ``None`` when absent, :data:`UNKNOWN` when unknown."""
+    value = shape.size_of(resource)
+    if isinstance(value, Secret):
+        value = value.reveal()
+        return UNKNOWN if value is None else value
+    return value
+
+
+def _mode_unset(shape: IbmShape, resource: Resource) -> bool:
+    """Whether ``confidentialComputeMode`` is absent or empty (the profile's default applies)."""
+    value = shape.get(resource, MODE)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _default_technology(profile: Any) -> str | None:
+    """The technology a profile turns on by default (``None``: none; unknown: unknown)."""
+    if profile is UNKNOWN:
+        return UNKNOWN_TECHNOLOGY
+    if not isinstance(profile, str) or not profile.strip():
+        return None
+    mode = ibm_default_confidential_mode(profile)
+    if mode is None:
+        return UNKNOWN_TECHNOLOGY
+    return None if mode == "disabled" else mode
+
+
 def technologies(resource: Resource) -> tuple[str, ...]:
-    """The TEE technologies an IBM instance or template turns on (``unknown`` when unknown)."""
+    """The TEE technologies an IBM instance or template turns on (``unknown`` when unknown).
+
+    An explicit ``confidentialComputeMode`` decides (``disabled``: none); an unset one
+    takes the profile's default (``tdx`` on bx3dc/cx3dc). A Secure Execution profile adds
+    ``secure-execution``. ``unknown`` stands alone: beside a technology that is on for
+    sure it adds nothing to tell.
+    """
     shape = SHAPES.get(resource.type)
     if shape is None:
         return ()
+    profile = _profile(shape, resource)
     found = list(shape.technologies(resource))
-    if is_secure_execution_profile(shape.size_of(resource)):
+    if _mode_unset(shape, resource):
+        default = _default_technology(profile)
+        if default is not None:
+            found.append(default)
+    if is_secure_execution_profile(profile):
         found.append("secure-execution")
-    elif shape.size_of(resource) is UNKNOWN and not found:
-        found.append("unknown")
-    return tuple(dict.fromkeys(found))
+    found = list(dict.fromkeys(found))
+    if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
+        found.remove(UNKNOWN_TECHNOLOGY)
+    return tuple(found)
+
+
+def why_unknown(resource: Resource) -> str:
+    """Why custodes cannot tell whether an IBM instance or template is confidential."""
+    shape = SHAPES[resource.type]
+    profile = _profile(shape, resource)
+    if not _mode_unset(shape, resource):
+        return "the confidential compute mode is unknown or not one custodes knows " \
+               "(sgx, tdx, disabled)"
+    if profile is UNKNOWN:
+        return "no confidential compute mode is set and the profile is unknown, so its " \
+               "default mode (TDX on bx3dc/cx3dc) cannot be told"
+    return f"no confidential compute mode is set and profile {profile} is not in custodes' " \
+           "catalogue, so whether its default mode is TDX cannot be told"
 
 
 def is_confidential(resource: Resource) -> bool | None:

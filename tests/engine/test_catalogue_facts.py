@@ -88,7 +88,7 @@ def test_ibm_sgx_on_a_confidential_profile_of_unknown_size_is_unresolved() -> No
 
 
 # --- IBM: "Service deprecation: IBM Cloud LinuxONE and Hyper Protect Virtual Server
-# offerings" (2026-03-20): End of Marketing 28 February 2026, End of Service 20 February 2027.
+# offerings" (2026-02-20): End of Marketing 28 February 2026, End of Service 20 February 2027.
 
 def test_ibm_hyper_protect_dates() -> None:
     assert ibm_hyper_protect_cutoff() == "2026-02-28"

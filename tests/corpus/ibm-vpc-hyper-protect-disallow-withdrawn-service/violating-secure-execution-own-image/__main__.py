@@ -1,4 +1,8 @@
-"""A Secure Execution guest on the customer's own encrypted image, not the Hyper Protect runtime."""
+"""A Secure Execution guest on the customer's own encrypted image, not the Hyper Protect runtime.
+
+IBM's deprecation notice withdraws the LinuxONE (s390x) virtual servers for VPC on the
+same dates as Hyper Protect Virtual Servers for VPC: a bz2e profile is one of them.
+"""
 
 import pulumi
 
