@@ -49,7 +49,10 @@ the SDK's camelCase names are the Pulumi property names):
   encrypted using a generated key");
 * ``backupdisasterrecovery.RestoreWorkload``: ``computeInstanceRestoreProperties.
   {confidentialInstanceConfig.enableConfidentialCompute, machineType, minCpuPlatform,
-  scheduling, disks[].diskEncryptionKey.{kmsKeyName, rawKey, rsaEncryptedKey}}``;
+  scheduling, disks[].diskEncryptionKey.{kmsKeyName, rawKey, rsaEncryptedKey},
+  instanceEncryptionKey.{kmsKeyName, rawKey, rsaEncryptedKey}}``
+  (``RestoreWorkloadComputeInstanceRestorePropertiesInstanceEncryptionKeyArgs``: the
+  key is ``kmsKeyName`` here, not ``kmsKeySelfLink`` as on an instance);
 * ``kms.CryptoKey``: ``versionTemplate.protectionLevel``.
 
 Facts (``shared/reference/confidential-cloud-facts.md``):
@@ -253,7 +256,7 @@ SHAPES: Mapping[str, GcpShape] = {
                         ("diskEncryptionKey.rawKey", "diskEncryptionKey.rsaEncryptedKey"),
                         source="source"),
                DiskSlot("computeInstanceRestoreProperties.instanceEncryptionKey",
-                        "kmsKeySelfLink", absent="unresolved")),
+                        "kmsKeyName", ("rawKey", "rsaEncryptedKey"), absent="unresolved")),
         machine_types=("computeInstanceRestoreProperties.machineType",),
         min_cpu_platform="computeInstanceRestoreProperties.minCpuPlatform",
         maintenance="computeInstanceRestoreProperties.scheduling.onHostMaintenance"),

@@ -63,6 +63,19 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
             "enabled": True, "confidentialInstanceType": "SEV_SNP"}},
     }, {"nodeConfig": {"machineType": "n2d-standard-4", "bootDiskKmsKey": KEY_ID,
                        "confidentialNodes": {"enabled": True}}}),
+    # RestoreWorkload's keys are kmsKeyName (…InstanceEncryptionKeyArgs, …DiskEncryptionKeyArgs).
+    "restore": (facts.RESTORE_WORKLOAD, {"computeInstanceRestoreProperties": {
+        "name": "vm", "machineType": "n2d-standard-4",
+        "confidentialInstanceConfig": {"enableConfidentialCompute": True},
+        "scheduling": {"onHostMaintenance": "TERMINATE"},
+        "disks": [{"boot": True, "source": "projects/p/zones/z/disks/restored"}],
+    }}, {"computeInstanceRestoreProperties": {
+        "name": "vm", "machineType": "n2d-standard-4",
+        "confidentialInstanceConfig": {"enableConfidentialCompute": True},
+        "scheduling": {"onHostMaintenance": "TERMINATE"},
+        "disks": [{"boot": True, "diskEncryptionKey": {"kmsKeyName": KEY_ID}}],
+        "instanceEncryptionKey": {"kmsKeyName": KEY_ID},
+    }}),
     "dataproc": (facts.DATAPROC_CLUSTER, {"clusterConfig": {
         "gceClusterConfig": {"confidentialInstanceConfig": {"enableConfidentialCompute": True}},
         "masterConfig": {"machineType": "n2d-standard-4"},
