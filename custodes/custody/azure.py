@@ -52,6 +52,13 @@ installed SDKs spell them:
   ``data_disks[].disk_encryption_set_id`` only): it is a workload on an SGX size;
 * classic ``compute.ManagedDisk``: ``security_type`` (the three ``ConfidentialVM_*``
   values above), ``secure_vm_disk_encryption_set_id``, ``disk_encryption_set_id``;
+  ``compute.DataDiskAttachment``: ``managed_disk_id`` ("the ID of an existing Managed
+  Disk which should be attached") and ``virtual_machine_id`` — a classic VM has no
+  inline data disks, so its data disks are the managed disks attached this way;
+* an azure-native data disk that attaches an existing disk names it at
+  ``storage_profile.data_disks[].managed_disk.id`` (``ManagedDiskParametersArgs.id``);
+  that disk's own encryption (``encryption.disk_encryption_set_id``, or its
+  confidential security type) is then the data disk's key;
   ``compute.DiskEncryptionSet``: ``encryption_type`` (default
   ``EncryptionAtRestWithCustomerKey``), ``key_vault_key_id``, ``managed_hsm_key_id``;
 * classic ``keyvault.Key``: ``key_type`` (``EC``, ``EC-HSM``, ``RSA``, ``RSA-HSM``),
@@ -87,6 +94,7 @@ from custodes.catalog import azure_confidential_vm_technology, azure_sgx_size
 from custodes.custody import CustodyLevel, KeyCustody, Verifier, Workload, weakest
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, find_switches, founder
 from custodes.model import UNKNOWN, Graph, Resource, Secret
+from custodes.model.resource import lookup
 
 # azure-native
 VIRTUAL_MACHINE = "azure-native:compute:VirtualMachine"
@@ -111,6 +119,7 @@ WINDOWS_SCALE_SET = "azure:compute/windowsVirtualMachineScaleSet:WindowsVirtualM
 ORCHESTRATED_SCALE_SET = (
     "azure:compute/orchestratedVirtualMachineScaleSet:OrchestratedVirtualMachineScaleSet")
 MANAGED_DISK = "azure:compute/managedDisk:ManagedDisk"
+DATA_DISK_ATTACHMENT = "azure:compute/dataDiskAttachment:DataDiskAttachment"
 CLASSIC_DISK_ENCRYPTION_SET = "azure:compute/diskEncryptionSet:DiskEncryptionSet"
 CLASSIC_KEY = "azure:keyvault/key:Key"
 CLASSIC_HSM_KEY = (
@@ -146,7 +155,10 @@ class AzureShape(Shape):
     confidential OS disk's ``securityEncryptionType``, ``confidential_des`` the id of
     its confidential disk encryption set, ``os_des`` the OS disk's at-rest set,
     ``data_disks`` the data-disk list (``…dataDisks[]``) and ``data_disk_des`` the set's
-    path within each data disk, ``vtpm``/``secure_boot`` the UEFI switches. A shape whose
+    path within each data disk, ``attached_disk`` the path within a data disk of the id
+    of an existing disk it attaches (whose own key is then the data disk's),
+    ``attachments`` whether managed disks are attached to it by separate
+    ``DataDiskAttachment`` resources, ``vtpm``/``secure_boot`` the UEFI switches. A shape whose
     ``encryption_type`` is itself the switch (classic ``osDisk.securityEncryptionType``)
     has no separate security type.
     """
@@ -162,6 +174,8 @@ class AzureShape(Shape):
     pools: tuple[str, ...] = ()
     cluster_des: str | None = None
     cluster_path: str | None = None
+    attached_disk: str | None = None
+    attachments: bool = False
 
     def technologies(self, resource: Resource) -> tuple[str, ...]:
         """The technologies on: a ``ConfidentialVM`` switch refined by the size's
@@ -213,7 +227,7 @@ def _native_vm(token: str, root: str, size: str) -> AzureShape:
         confidential_des=f"{disk}.securityProfile.diskEncryptionSet.id",
         os_des=f"{disk}.diskEncryptionSet.id",
         data_disks=f"{root}storageProfile.dataDisks[]",
-        data_disk_des="managedDisk.diskEncryptionSet.id",
+        data_disk_des="managedDisk.diskEncryptionSet.id", attached_disk="managedDisk.id",
         vtpm=f"{root}securityProfile.uefiSettings.vTpmEnabled",
         secure_boot=f"{root}securityProfile.uefiSettings.secureBootEnabled",
     )
@@ -226,7 +240,7 @@ def _classic_vm(token: str, size: str, data_disks: str | None) -> AzureShape:
         confidential_des="osDisk.secureVmDiskEncryptionSetId",
         os_des="osDisk.diskEncryptionSetId",
         data_disks=data_disks, data_disk_des="diskEncryptionSetId" if data_disks else None,
-        vtpm="vtpmEnabled", secure_boot="secureBootEnabled",
+        vtpm="vtpmEnabled", secure_boot="secureBootEnabled", attachments=data_disks is None,
     )
 
 
@@ -278,7 +292,8 @@ NODE_POOL_TYPES = tuple(token for token, shape in SHAPES.items() if shape.kind =
 DISK_TYPES = (DISK, MANAGED_DISK)
 ENCLAVE_DATABASE_TYPES = (SQL_DATABASE, SQL_ELASTIC_POOL, MSSQL_DATABASE, MSSQL_ELASTIC_POOL)
 # Every type this module and the Azure rules read; the no-silent-pass net scans the others.
-MODELLED_TYPES = (*SHAPES, *DISK_TYPES, *DISK_ENCRYPTION_SETS, VAULT, MANAGED_HSM, *KEYS,
+MODELLED_TYPES = (*SHAPES, *DISK_TYPES, DATA_DISK_ATTACHMENT, *DISK_ENCRYPTION_SETS, VAULT,
+                  MANAGED_HSM, *KEYS,
                   *ATTESTATION_PROVIDERS, *ENCLAVE_DATABASE_TYPES)
 # Types with a confidential-computing input that custodes deliberately does not model:
 # none of them runs a confidential workload (the no-silent-pass net skips them).
@@ -607,18 +622,24 @@ def _set_type(des: Resource) -> Any:
     return value
 
 
+_READ: Any = object()
+
+
 def set_custody(graph: Graph, owner: Resource, path: str, confidential: bool,
                 label: str | None = None, absent: str = "no disk encryption set: a "
-                "platform-managed key") -> KeyCustody:
+                "platform-managed key", value: Any = _READ) -> KeyCustody:
     """The custody of the disk encryption set ``owner`` names at ``path``.
 
     ``confidential``: the set encrypts a confidential OS disk, so only a
     ``ConfidentialVmEncryptedWithCustomerKey`` set keeps the key with the customer.
     No set is a platform key (``absent`` says so); a set outside the stack, or an
     unknown one, is unresolved. ``label`` is the path reported (``path`` by default).
+    ``value`` is the set's id when the caller has read it already (a path with a list
+    index, ``storageProfile.dataDisks[0]…``, which :meth:`Resource.get` does not step
+    through); by default it is read at ``path``.
     """
     label = label or path
-    des_id = owner.get(path)
+    des_id = owner.get(path) if value is _READ else value
     reference = graph.reference(owner, path, des_id, DISK_ENCRYPTION_SETS)
     des = reference.target
     if des is None:
@@ -692,6 +713,40 @@ def disk_custody(graph: Graph, disk: Resource) -> KeyCustody | None:
                       "custodes knows", None, None)
 
 
+def attached_disk_custody(graph: Graph, owner: Resource, path: str, value: Any,
+                          label: str) -> Iterator[KeyCustody]:
+    """The custody of the existing managed disk(s) ``owner`` attaches by id at ``path``.
+
+    A confidential disk (``ConfidentialVM_*``) is judged as :func:`disk_custody` says,
+    any other by its at-rest disk encryption set (none: a platform key). A disk outside
+    the stack, or an id no resource accounts for, is unresolved: its key cannot be told.
+    ``label`` names the attachment in each key's path.
+    """
+    reference = graph.reference(owner, path, value, DISK_TYPES)
+    if reference.state != "resolved":
+        shown = value if isinstance(value, str) else "an unknown value"
+        yield KeyCustody(label, None, f"the attached disk {shown} is not in the stack: who "
+                         "holds its key cannot be told", None, None)
+        return
+    for disk in reference.candidates:
+        custody = disk_custody(graph, disk) or set_custody(
+            graph, disk, _DISK_PATHS[disk.type][2], False)
+        yield KeyCustody(f"{label} → {disk.name}.{custody.path}", custody.level,
+                         f"attached disk {disk.name}: {custody.note}", custody.key,
+                         custody.attestation_bound)
+
+
+def _attachment_keys(graph: Graph, vm: Resource) -> Iterator[KeyCustody]:
+    """The keys of the managed disks that classic ``DataDiskAttachment`` resources attach
+    to ``vm`` (found by their ``virtualMachineId``)."""
+    attachments = graph.referrers((DATA_DISK_ATTACHMENT,), "virtualMachineId",
+                                  (LINUX_VM, WINDOWS_VM))
+    for attachment in attachments.get(vm.urn, ()):
+        yield from attached_disk_custody(graph, attachment, "managedDiskId",
+                                         attachment.get("managedDiskId"),
+                                         f"attachment {attachment.name}.managedDiskId")
+
+
 # --- workloads -------------------------------------------------------------------
 
 
@@ -716,8 +771,17 @@ def _vm_keys(graph: Graph, vm: Resource, shape: AzureShape,
         for path, disk in vm.values(shape.data_disks):
             if disk is UNKNOWN:
                 yield KeyCustody(path, None, "the data disks are unknown", None, None)
-            elif isinstance(disk, Mapping) and disk.get("vhd") is None:
-                yield set_custody(graph, vm, f"{path}.{shape.data_disk_des}", False)
+            elif not isinstance(disk, Mapping) or disk.get("vhd") is not None:
+                continue
+            elif shape.attached_disk and lookup(disk, shape.attached_disk) not in (None, ""):
+                disk_path = f"{path}.{shape.attached_disk}"
+                yield from attached_disk_custody(graph, vm, disk_path,
+                                                 lookup(disk, shape.attached_disk), disk_path)
+            else:
+                yield set_custody(graph, vm, f"{path}.{shape.data_disk_des}", False,
+                                  value=lookup(disk, shape.data_disk_des))
+    if shape.attachments:
+        yield from _attachment_keys(graph, vm)
 
 
 def cluster_of(graph: Graph, pool: Resource) -> Resource | None:

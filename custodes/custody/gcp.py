@@ -67,12 +67,28 @@ Facts (``shared/reference/confidential-cloud-facts.md``):
 * a key is released to attested code only through a workload identity pool
   whose provider trusts ``https://confidentialcomputing.googleapis.com/``.
 
-Confidential mode for Hyperdisk (``compute.Disk.enableConfidentialCompute``,
-``bootDisk.initializeParams.enableConfidentialCompute``, GKE
-``nodeConfig.enableConfidentialStorage``) is storage encryption that the API accepts
-only with a Cloud KMS key (the SDK: "diskEncryptionKey is required when setting to
-true"); it is not a TEE running the customer's code, so it makes no workload of its
-own: the disk's key is judged where a confidential workload uses it.
+Confidential mode for Hyperdisk (``compute.Disk.enableConfidentialCompute``: "Whether
+this disk is using confidential compute mode"; GKE ``nodeConfig.enableConfidentialStorage``:
+"Enabling Confidential Storage will create boot disk with confidential mode") keeps the
+disk's data encryption key in plaintext only inside Cloud KMS's HSM and an AMD SEV-ES
+enclave of the storage infrastructure (NCC Group, "Public Report – Confidential Mode for
+Hyperdisk – DEK Protection Analysis", 2024). It is a confidential *volume*: a workload
+of technology :data:`CONFIDENTIAL_STORAGE` whose one key — ``diskEncryptionKey.
+kmsKeySelfLink``, a node configuration's ``bootDiskKmsKey`` — is judged like every other
+GCP disk key (no key: Google-managed). Standalone disks are kept in
+:data:`VOLUME_SHAPES`, apart from :data:`SHAPES` (compute), so that rules about compute
+(classification, machine types, maintenance) never read a disk as a VM.
+
+GKE node configurations (``ClusterNodeConfigArgs``, ``ClusterNodePoolNodeConfigArgs``,
+``NodePoolNodeConfigArgs``): ``machineType`` ("Defaults to ``e2-medium``"),
+``confidentialNodes``, ``enableConfidentialStorage``, ``bootDiskKmsKey``. A cluster's own
+``nodeConfig`` is its default node pool, which does not exist when
+``removeDefaultNodePool`` is true or ``nodePools`` lists the pools ("Parameters used in
+creating the default node pool"). Confidential GKE Nodes set on the cluster make the
+nodes of every pool confidential and cannot be turned off per pool (Google Cloud,
+"Encrypt workload data in-use with Confidential GKE Nodes"): each node configuration is
+judged with its own technologies — its own ``confidentialNodes``, else the cluster's —
+and only confidential ones count (:func:`node_configs`).
 """
 
 from __future__ import annotations
@@ -108,6 +124,11 @@ RESTORE_WORKLOAD = "gcp:backupdisasterrecovery/restoreWorkload:RestoreWorkload"
 SQL_DATABASE_INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance"
 
 CONFIDENTIAL_SPACE_ISSUER = "https://confidentialcomputing.googleapis.com"
+CONFIDENTIAL_STORAGE: Final = "confidential-storage"
+"""The technology of a disk in Confidential mode for Hyperdisk (see the module docstring)."""
+VM_TECHNOLOGIES: Final = ("sev", "sev-snp", "tdx")
+GKE_DEFAULT_MACHINE_TYPE: Final = "e2-medium"
+"""A GKE node configuration's machine type when it sets none (pulumi-gcp ``machine_type``)."""
 _TECHNOLOGIES: Final = {"SEV": "sev", "SEV_SNP": "sev-snp", "TDX": "tdx"}
 _LEVELS = {
     "SOFTWARE": CustodyLevel.CUSTOMER_KMS,
@@ -117,7 +138,7 @@ _LEVELS = {
 }
 
 Absent = Literal["none", "provider", "unresolved"]
-Kind = Literal["compute", "gke", "service"]
+Kind = Literal["compute", "gke", "service", "volume"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +152,7 @@ class DiskSlot:
     field choosing Google- (``GMEK``) or customer-managed (``CMEK``) encryption.
     ``absent`` says what a missing disk object means: no disk (``none``), a disk
     created with a Google-managed key (``provider``), or a disk whose key the stack
-    does not tell (``unresolved``, e.g. restored from a backup). ``unless`` names a
-    field whose true value means the disk is not created at all (a GKE cluster's
-    ``removeDefaultNodePool``).
+    does not tell (``unresolved``, e.g. restored from a backup).
     """
 
     path: str
@@ -142,7 +161,6 @@ class DiskSlot:
     source: str | None = None
     mode: str | None = None
     absent: Absent = "none"
-    unless: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +179,10 @@ class GcpShape(Shape):
     (of ``parent_types``) lends its settings where this one sets none
     (``sourceInstanceTemplate``, a node pool's ``cluster``), read at ``parent_configs``.
     ``kind`` groups shapes for the rules (Compute Engine VMs, GKE nodes, managed
-    services that run Confidential VMs).
+    services that run Confidential VMs, confidential volumes). ``storage`` lists the
+    paths (``[]`` for lists) of Confidential-mode-for-Hyperdisk switches; ``nodes`` the
+    paths of a GKE shape's node configurations (``[]`` for inline pools), each judged on
+    its own (:func:`node_configs`).
     """
 
     configs: tuple[str, ...] = ("confidentialInstanceConfig",)
@@ -173,10 +194,21 @@ class GcpShape(Shape):
     parent_types: tuple[str, ...] = ()
     parent_configs: tuple[str, ...] = ()
     kind: Kind = "compute"
+    storage: tuple[str, ...] = ()
+    nodes: tuple[str, ...] = ()
 
     def technologies(self, resource: Resource) -> tuple[str, ...]:
-        """The technologies the resource's own settings turn on (see :meth:`read`)."""
-        return self.read(resource.props)
+        """The technologies the resource's own settings turn on (see :meth:`read`), with
+        :data:`CONFIDENTIAL_STORAGE` when a ``storage`` switch is on."""
+        found = self.read(resource.props)
+        for pattern in self.storage:
+            for _, value in iter_path(resource.props, pattern):
+                technology = _STORAGE_SWITCH.interpret(value)
+                if technology is not None and technology not in found:
+                    found = (*found, technology)
+        if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
+            found = tuple(t for t in found if t != UNKNOWN_TECHNOLOGY)
+        return found
 
     def read(self, document: Any, configs: tuple[str, ...] | None = None,
              prefix: str | None = None) -> tuple[str, ...]:
@@ -215,6 +247,9 @@ class GcpShape(Shape):
         return None
 
 
+_STORAGE_SWITCH = Switch("enableConfidentialStorage", CONFIDENTIAL_STORAGE)
+# A GKE node's boot disk: the node configuration's bootDiskKmsKey (none: Google-managed).
+_NODE_DISK = DiskSlot("nodeConfig", "bootDiskKmsKey", absent="provider")
 _CONFIG_SWITCHES = (Switch("confidentialInstanceType", values=_TECHNOLOGIES),
                     Switch("enableConfidentialCompute", "sev"))
 # GKE: a cluster or pool with confidential nodes enabled and no type runs AMD SEV
@@ -264,14 +299,13 @@ SHAPES: Mapping[str, GcpShape] = {
         CLUSTER, _NODE_SWITCHES, size="nodeConfig.machineType",
         configs=("confidentialNodes", "nodeConfig.confidentialNodes",
                  "nodePools[].nodeConfig.confidentialNodes"),
-        disks=(DiskSlot("nodeConfig", "bootDiskKmsKey", absent="provider",
-                        unless="removeDefaultNodePool"),
-               DiskSlot("nodePools[].nodeConfig", "bootDiskKmsKey", absent="provider")),
-        kind="gke"),
+        storage=("nodeConfig.enableConfidentialStorage",
+                 "nodePools[].nodeConfig.enableConfidentialStorage"),
+        nodes=("nodeConfig", "nodePools[].nodeConfig"), kind="gke"),
     NODE_POOL: GcpShape(
         NODE_POOL, _NODE_SWITCHES, size="nodeConfig.machineType",
         configs=("nodeConfig.confidentialNodes",),
-        disks=(DiskSlot("nodeConfig", "bootDiskKmsKey", absent="provider"),),
+        storage=("nodeConfig.enableConfidentialStorage",), nodes=("nodeConfig",),
         parent="cluster", parent_types=(CLUSTER,), parent_configs=("confidentialNodes",),
         kind="gke"),
     DATAPROC_CLUSTER: GcpShape(
@@ -294,10 +328,21 @@ SHAPES: Mapping[str, GcpShape] = {
         disks=(DiskSlot("encryptionKey", "kmsKey", absent="provider"),),
         machine_types=("host.gceInstance.machineType",), kind="service"),
 }
-WORKLOAD_TYPES = tuple(SHAPES)
+# Confidential volumes: a disk in Confidential mode for Hyperdisk (RegionDisk has no such
+# input in pulumi-gcp 10.2). Kept apart from SHAPES: a disk is no compute resource.
+VOLUME_SHAPES: Mapping[str, GcpShape] = {
+    DISK: GcpShape(
+        DISK, (), configs=(), storage=("enableConfidentialCompute",),
+        disks=(DiskSlot("diskEncryptionKey", "kmsKeySelfLink",
+                        ("rawKey", "rsaEncryptedKey"), absent="provider"),),
+        kind="volume"),
+}
+ALL_SHAPES: Mapping[str, GcpShape] = {**SHAPES, **VOLUME_SHAPES}
+WORKLOAD_TYPES = tuple(ALL_SHAPES)
 # The shapes each family of rules judges (from the table, never listed by hand).
 VM_TYPES = tuple(token for token, shape in SHAPES.items() if shape.kind != "gke")
 GKE_TYPES = tuple(token for token, shape in SHAPES.items() if shape.kind == "gke")
+VOLUME_TYPES = tuple(VOLUME_SHAPES)
 # Every type this module and the GCP rules read; the no-silent-pass net scans the others.
 MODELLED_TYPES = (*SHAPES, DISK, REGION_DISK, CRYPTO_KEY, CRYPTO_KEY_IAM_MEMBER,
                   CRYPTO_KEY_IAM_BINDING, WORKLOAD_IDENTITY_POOL,
@@ -384,8 +429,6 @@ def _get(document: Any, path: str) -> Any:
 def _slot_keys(graph: Graph, owner: Resource, slot: DiskSlot, document: Any,
                origin: str = "") -> Iterator[KeyCustody]:
     """The keys of the disks at ``slot`` of ``document`` (``owner``'s inputs or outputs)."""
-    if slot.unless is not None and _get(document, slot.unless) is True:
-        return
     matched = list(iter_path(document, slot.path))
     if "[]" in slot.path:
         if not matched:
@@ -393,7 +436,7 @@ def _slot_keys(graph: Graph, owner: Resource, slot: DiskSlot, document: Any,
     elif matched[0][1] is None:
         if slot.absent == "provider":
             yield KeyCustody(f"{slot.path}.{slot.key}", CustodyLevel.PROVIDER,
-                             f"{origin}no disk settings: a disk with a Google-managed key")
+                             f"{origin}no {slot.path.rsplit('.', 1)[-1]}: a Google-managed key")
         elif slot.absent == "unresolved":
             yield KeyCustody(f"{slot.path}.{slot.key}", None, _ABSENT_NOTES.get(
                 owner.type, "the disks' keys are not in the stack"), None, None)
@@ -501,9 +544,98 @@ def setting(graph: Graph, resource: Resource, path: str) -> Any:
     return readable(resource.output(path))
 
 
+@dataclass(frozen=True, slots=True)
+class NodeConfig:
+    """One GKE node configuration that creates nodes: its concrete ``path``
+    (``nodeConfig``, ``nodePools[1].nodeConfig``), its settings (a mapping, ``UNKNOWN``,
+    or ``None`` for all defaults), the technologies it turns on, and whether they are
+    the cluster's (``inherited``) rather than its own."""
+
+    path: str
+    config: Any
+    technologies: tuple[str, ...]
+    inherited: bool
+
+
+def _creates_default_pool(cluster: Resource) -> bool:
+    """Whether a GKE cluster's own ``nodeConfig`` makes nodes: not when
+    ``removeDefaultNodePool`` is true or ``nodePools`` lists the pools."""
+    pools = cluster.get("nodePools")
+    return cluster.get("removeDefaultNodePool") is not True \
+        and not (isinstance(pools, list) and pools)
+
+
+def node_configs(graph: Graph, resource: Resource) -> tuple[tuple[NodeConfig, ...],
+                                                            tuple[str, ...], str | None]:
+    """The node configurations of a GKE cluster or node pool, the cluster-wide
+    technologies, and why the cluster-wide setting cannot be read (``None`` when it can).
+
+    A configuration's technologies are its own ``confidentialNodes``, else the
+    cluster's (a node pool's cluster; a pool outside the stack is read from the
+    provider's outputs, else unknown), plus :data:`CONFIDENTIAL_STORAGE` when its
+    ``enableConfidentialStorage`` is on.
+    """
+    shape = SHAPES[resource.type]
+    problem: str | None = None
+    if shape.parent is None:
+        wide = shape.read(resource.props, ("confidentialNodes",))
+    else:
+        parent, problem = parent_of(graph, resource)
+        if parent is not None:
+            wide = shape.read(parent.props, shape.parent_configs, SHAPES[parent.type].prefix)
+        elif resource.outputs:
+            wide, problem = shape.read(resource.outputs), None
+        elif resource.get(shape.parent) in (None, ""):
+            wide, problem = (), None
+        else:
+            wide = (UNKNOWN_TECHNOLOGY,)
+    found: list[NodeConfig] = []
+    for pattern in shape.nodes:
+        if pattern == "nodeConfig" and shape.parent is None \
+                and not _creates_default_pool(resource):
+            continue
+        for path, config in iter_path(resource.props, pattern):
+            if isinstance(config, Secret):
+                config = config.reveal()
+                config = UNKNOWN if config is None else config
+            own = shape.read(config, ("confidentialNodes",), "")
+            technologies = list(own or wide)
+            storage = _STORAGE_SWITCH.interpret(_get(config, "enableConfidentialStorage"))
+            if storage is not None and storage not in technologies:
+                technologies.append(storage)
+            if len(technologies) > 1 and UNKNOWN_TECHNOLOGY in technologies:
+                technologies.remove(UNKNOWN_TECHNOLOGY)
+            found.append(NodeConfig(path, config, tuple(technologies), not own))
+    return tuple(found), wide, problem
+
+
+def node_machines(graph: Graph, resource: Resource) -> Iterator[tuple[str, Any, str]]:
+    """``(path, machine type, technology)`` of every confidential-VM node configuration of
+    a GKE cluster or pool; the machine type is ``None`` where the configuration names
+    none (it runs :data:`GKE_DEFAULT_MACHINE_TYPE`). Confidential storage alone needs no
+    VM technology and is not listed."""
+    configs, _, _ = node_configs(graph, resource)
+    for node in configs:
+        machine = _get(node.config, "machineType") if node.config is not None else None
+        for technology in node.technologies:
+            if technology != CONFIDENTIAL_STORAGE:
+                yield f"{node.path}.machineType", machine, technology
+
+
 def _technologies(graph: Graph, resource: Resource,
                   shape: GcpShape) -> tuple[tuple[str, ...], Resource | None, str | None]:
     """The technologies of a workload, its parent, and why the parent cannot be read."""
+    if shape.nodes:
+        configs, wide, problem = node_configs(graph, resource)
+        merged = [t for node in configs for t in node.technologies]
+        if shape.parent is None:
+            merged += list(wide)
+        found = tuple(dict.fromkeys(merged))
+        if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
+            found = tuple(t for t in found if t != UNKNOWN_TECHNOLOGY)
+        relies = problem is not None and any(node.inherited and node.technologies == (
+            UNKNOWN_TECHNOLOGY,) for node in configs)
+        return found, None, problem if relies else None
     found = shape.technologies(resource)
     if found or shape.parent is None:
         return found, None, None
@@ -526,6 +658,13 @@ def _workload_keys(graph: Graph, resource: Resource, shape: GcpShape, parent: Re
         return
     if resource.type == INSTANCE_FROM_TEMPLATE:
         yield from _from_template_keys(graph, resource, shape, parent)
+        return
+    if shape.nodes:
+        configs, _, _ = node_configs(graph, resource)
+        for node in configs:
+            if node.technologies:
+                yield from _disk_keys(graph, resource, _NODE_DISK, node.path,
+                                      node.config, "")
         return
     for slot in shape.disks:
         yield from _slot_keys(graph, resource, slot, resource.props)
@@ -814,7 +953,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
     providers = confidential_space_providers(graph)
     space = bool(providers)
     for resource in graph.of_type(*WORKLOAD_TYPES):
-        shape = SHAPES[resource.type]
+        shape = ALL_SHAPES[resource.type]
         technologies, parent, problem = _technologies(graph, resource, shape)
         if not technologies:
             continue

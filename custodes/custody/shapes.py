@@ -45,6 +45,10 @@ FOUNDERS: Final[Mapping[str, str]] = {
     "sgx": "Intel",
     "nitro-enclaves": "AWS",
     "secure-execution": "IBM",
+    # GCP Confidential mode for Hyperdisk: the disk key is used in plaintext only in an
+    # AMD SEV-ES enclave of the storage infrastructure (NCC Group, "Public Report –
+    # Confidential Mode for Hyperdisk – DEK Protection Analysis", 2024).
+    "confidential-storage": "AMD",
 }
 
 # The clouds whose provider packages custodes recognises, by package (type module).

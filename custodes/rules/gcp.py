@@ -32,18 +32,20 @@ _DEBUG_IMAGE = "confidential-space-debug"
     title="Confidential VM disks are encrypted with a customer key",
     severity="critical",
     enforcement="mandatory",
-    types=facts.VM_TYPES,
+    types=(*facts.VM_TYPES, *facts.VOLUME_TYPES),
     rationale="""A Confidential VM keeps Google out of its memory, but a disk without a
         Cloud KMS key is encrypted with a Google-managed key: Google holds custody of
         the data at rest. The same holds wherever Confidential VMs are declared:
-        templates, instances from templates or machine images, Dataproc clusters,
-        Workbench instances, Workstations configurations.""",
+        templates, instances from templates or machine images, restores, Dataproc
+        clusters, Workbench instances, Workstations configurations — and for a disk in
+        Confidential mode for Hyperdisk (enableConfidentialCompute), whose Cloud KMS key
+        is the one secret it keeps.""",
     remediation="""Set bootDisk.kmsKeySelfLink (and every attached disk's key) to a Cloud
         KMS key with protection level HSM or EXTERNAL (custodes.gcp.ConfidentialInstance
         does this); templates: disks[].diskEncryptionKey.kmsKeySelfLink; Dataproc:
         clusterConfig.encryptionConfig.kmsKeyName; Workbench: diskEncryption CMEK with
         kmsKey on gceSetup.bootDisk and gceSetup.dataDisks; Workstations:
-        encryptionKey.kmsKey.""",
+        encryptionKey.kmsKey; a confidential-mode disk: diskEncryptionKey.kmsKeySelfLink.""",
 )
 def confidential_customer_key(resource: Resource, context: Context) -> Iterator[Outcome]:
     """Every disk of a confidential VM, wherever it is declared, has a customer key."""
@@ -70,24 +72,25 @@ _RAW_TYPES = tuple(token for token, shape in facts.SHAPES.items()
     remediation="Use a Cloud KMS key (kmsKeySelfLink) instead of a raw or RSA-wrapped key.",
 )
 def raw_disk_key(resource: Resource, context: Context) -> Iterator[Outcome]:
-    """A confidential VM, or a disk one uses, carries no raw key."""
-    shape = facts.SHAPES.get(resource.type)
-    if shape is not None:
-        if context.custody.workload(resource.urn) is None:
-            return
-        for slot in shape.disks:
-            for path, disk in resource.values(slot.path):
-                if isinstance(disk, Mapping):
-                    for field in slot.raw:
-                        if lookup(disk, field) not in (None, ""):
-                            yield Violation(f"{path}.{field} puts the disk key in the "
-                                            "stack's state")
+    """A confidential VM or volume, or a disk a confidential VM uses, carries no raw key."""
+    if resource.type in (facts.DISK, facts.REGION_DISK):
+        if context.custody.workload(resource.urn) is not None \
+                or _used_by_confidential_workload(resource, context):
+            for field in ("rawKey", "rsaEncryptedKey"):
+                if resource.get(f"diskEncryptionKey.{field}") not in (None, ""):
+                    yield Violation(f"diskEncryptionKey.{field} puts the disk key in the "
+                                    "stack's state")
         return
-    if not _used_by_confidential_workload(resource, context):
+    shape = facts.SHAPES[resource.type]
+    if context.custody.workload(resource.urn) is None:
         return
-    for field in ("rawKey", "rsaEncryptedKey"):
-        if resource.get(f"diskEncryptionKey.{field}") not in (None, ""):
-            yield Violation(f"diskEncryptionKey.{field} puts the disk key in the stack's state")
+    for slot in shape.disks:
+        for path, disk in resource.values(slot.path):
+            if isinstance(disk, Mapping):
+                for field in slot.raw:
+                    if lookup(disk, field) not in (None, ""):
+                        yield Violation(f"{path}.{field} puts the disk key in the "
+                                        "stack's state")
 
 
 def _used_by_confidential_workload(disk: Resource, context: Context) -> bool:
@@ -229,12 +232,16 @@ def confidential_space_debug_image(resource: Resource, context: Context) -> Iter
 
 
 def _technology(resource: Resource, context: Context) -> str | None:
-    """The one known technology of a confidential workload; ``unknown`` or ``None``."""
+    """The one known Confidential VM technology of a workload (``sev``, ``sev-snp``,
+    ``tdx``); ``unknown`` when it cannot be told; ``None`` when it runs none."""
     workload = context.custody.workload(resource.urn)
     if workload is None:
         return None
-    known = [t for t in workload.technologies if t != UNKNOWN_TECHNOLOGY]
-    return known[0] if known else UNKNOWN_TECHNOLOGY
+    known = [t for t in workload.technologies if t in facts.VM_TECHNOLOGIES]
+    if known:
+        return known[0]
+    # Confidential storage alone runs no Confidential VM: no VM setting to check.
+    return UNKNOWN_TECHNOLOGY if UNKNOWN_TECHNOLOGY in workload.technologies else None
 
 
 def _technology_needs_terminate(resource: Resource, context: Context) -> str | None:
@@ -254,7 +261,8 @@ def _remediate_terminate(props: Mapping[str, Any]) -> dict[str, Any] | None:
 
 _MAINTENANCE_TYPES = tuple(token for token, shape in facts.SHAPES.items()
                            if shape.maintenance is not None)
-_MACHINE_TYPES = tuple(token for token, shape in facts.SHAPES.items() if shape.machine_types)
+_MACHINE_TYPES = tuple(token for token, shape in facts.SHAPES.items()
+                       if shape.machine_types or shape.nodes)
 
 
 @rule(
@@ -290,16 +298,21 @@ def terminate_maintenance(resource: Resource, context: Context) -> Iterator[Outc
     severity="high",
     enforcement="mandatory",
     types=_MACHINE_TYPES,
-    scope="resource",
     rationale="""Each confidential technology runs on a few machine series only (the
         catalogue: SEV on N2D, C2D, C3D, C4D; SEV-SNP on N2D with AMD Milan; TDX on C3
         and a3-highgpu-1g). Elsewhere the instance is not created, or not
-        confidential.""",
+        confidential. Confidential GKE nodes are Confidential VMs too: every node
+        configuration with confidential nodes (its own, or its cluster's) is checked,
+        and one that names no machine type runs GKE's default, e2-medium.""",
     remediation="Pick a machine series that offers the technology and, for SEV-SNP, set "
-                "minCpuPlatform to AMD Milan.",
+                "minCpuPlatform to AMD Milan; for GKE, set nodeConfig.machineType.",
 )
 def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]:
     """Every machine type of the workload offers the requested confidential technology."""
+    if facts.SHAPES[resource.type].nodes:
+        if context.custody.workload(resource.urn) is not None:
+            yield from _node_machines(resource, context)
+        return
     technology = _technology(resource, context)
     if technology is None:
         return
@@ -321,6 +334,23 @@ def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]
             yield Violation(f"SEV-SNP needs minCpuPlatform {wanted!r}, not {platform!r}")
 
 
+def _node_machines(resource: Resource, context: Context) -> Iterator[Outcome]:
+    """Each confidential GKE node configuration's machine type offers its technology."""
+    for path, machine, technology in facts.node_machines(context.graph, resource):
+        if technology == UNKNOWN_TECHNOLOGY:
+            yield Unresolved(f"{path}: whether the nodes are confidential, or with which "
+                             "technology, is unknown")
+        elif machine is UNKNOWN:
+            yield Unresolved(f"{path} is unknown")
+        elif machine is None:
+            if not gcp_confidential_supported(facts.GKE_DEFAULT_MACHINE_TYPE, technology):
+                yield Violation(f"{path} is not set: GKE's default "
+                                f"{facts.GKE_DEFAULT_MACHINE_TYPE} does not offer "
+                                f"{technology.upper()}")
+        elif isinstance(machine, str) and not gcp_confidential_supported(machine, technology):
+            yield Violation(f"{path}: {machine} does not offer {technology.upper()}")
+
+
 @rule(
     id="gcp-gke-confidential-nodes-require-customer-key",
     title="GKE confidential nodes boot from customer-keyed disks",
@@ -330,7 +360,10 @@ def supported_machine(resource: Resource, context: Context) -> Iterator[Outcome]
     rationale="""Confidential GKE nodes isolate memory, but their boot disks are
         Google-keyed unless nodeConfig.bootDiskKmsKey names a customer key: PaaS enclave
         secrets managed by the provider. A cluster with confidential nodes makes every
-        node pool's nodes confidential. Confidential nodes are Confidential VMs, so their
+        node pool's nodes confidential; each node configuration that creates
+        confidential nodes (the default pool, an inline pool, a NodePool) is judged, as
+        is one with Confidential storage (enableConfidentialStorage: a boot disk in
+        Confidential mode for Hyperdisk, whose key is the same bootDiskKmsKey). Confidential nodes are Confidential VMs, so their
         disks are held to the same bar as a Confidential VM's
         (gcp-compute-confidential-require-customer-key): mandatory by default.""",
     remediation="Set nodeConfig.bootDiskKmsKey to a Cloud KMS key (HSM or EXTERNAL).",

@@ -136,6 +136,17 @@ def test_a_google_managed_disk_is_provider_custody() -> None:
     assert findings[0].message.endswith("a Google-managed key")
 
 
+def test_a_live_disk_in_confidential_mode_is_a_confidential_volume() -> None:
+    data = message_json(disk_message(key=None))
+    data["enableConfidentialCompute"] = True
+    disk = live_gcp.disk(data)
+    findings = [f for f in evaluate(Graph([disk])).findings
+                if f.rule_id == "gcp-compute-confidential-require-customer-key"]
+    assert [(f.name, f.unresolved) for f in findings] == [("cvm", False)]
+    assert live_gcp.disk(message_json(disk_message(key=None))).get(
+        "enableConfidentialCompute") is None
+
+
 def test_a_boot_disk_the_audit_did_not_read_is_unresolved() -> None:
     resource = live_gcp.instance(message_json(instance_message(key=None)))
     [finding] = [f for f in evaluate(Graph([resource])).findings

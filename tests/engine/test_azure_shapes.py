@@ -194,6 +194,88 @@ def test_classic_managed_disk_custody() -> None:
     assert key is not None and key.label == "customer-hsm"
 
 
+VM_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"
+DISK_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/data"
+
+
+def attached(vm: Any, disk_props: dict[str, Any] | None, *others: Any) -> list[str]:
+    """The key labels of ``vm`` with a classic managed disk attached by a DataDiskAttachment
+    (``disk_props`` None: the attachment names a disk outside the stack)."""
+    attachment = resource(az.DATA_DISK_ATTACHMENT, "data-attach", {
+        "virtualMachineId": VM_ID, "managedDiskId": DISK_ID, "lun": 0, "caching": "None"})
+    disks = [] if disk_props is None else [resource(az.MANAGED_DISK, "data", disk_props,
+                                                    id=DISK_ID)]
+    (workload,) = [w for w in analyse(graph(vm, attachment, *disks, *others)).workloads
+                   if w.resource is vm]
+    return [key.label for key in workload.keys]
+
+
+def test_classic_data_disks_attached_to_a_confidential_vm_are_its_keys() -> None:
+    vm = classic_vm(des_id=DES_ID)
+    vm = resource(vm.type, "vm", vm.props, id=VM_ID)
+    # The OS disk is on the customer's HSM key; the attached data disk decides the rest.
+    assert attached(vm, {"storageAccountType": "Premium_LRS"}, classic_des(), classic_key()) == [
+        "customer-hsm", "provider"]
+    keyed_des = resource(az.CLASSIC_DISK_ENCRYPTION_SET, "data-des", {
+        "keyVaultKeyId": KEY_URL + "/v2"}, id=DES_ID + "-data")
+    assert attached(vm, {"diskEncryptionSetId": DES_ID + "-data"}, classic_des(), keyed_des,
+                    classic_key()) == ["customer-hsm", "customer-hsm"]
+    assert attached(vm, None, classic_des(), classic_key()) == ["customer-hsm", "unresolved"]
+    found = mandatory(vm, classic_des(), classic_key(), resource(
+        az.DATA_DISK_ATTACHMENT, "data-attach", {"virtualMachineId": VM_ID,
+                                                 "managedDiskId": DISK_ID}),
+        resource(az.MANAGED_DISK, "data", {}, id=DISK_ID))
+    assert ("azure-compute-cvm-require-customer-key", "vm") in found
+
+
+@pytest.mark.parametrize("token", [az.VIRTUAL_MACHINE, az.LINUX_SCALE_SET])
+def test_a_data_disk_keyed_by_its_own_set_is_judged_by_that_set(token: str) -> None:
+    """The set is read inside each data disk of the list (dataDisks[0]…), not missed as
+    absent: a keyed data disk is the customer's, an unkeyed one the platform's."""
+    def vm(data_disk: dict[str, Any]) -> Any:
+        if token == az.LINUX_SCALE_SET:
+            props = classic_vm(token, des_id=DES_ID).props
+            props["dataDisks"] = [{"lun": 0, **data_disk}]
+            return resource(token, "vm", props)
+        return resource(token, "vm", {
+            "hardwareProfile": {"vmSize": "Standard_DC4as_v5"},
+            "securityProfile": {"securityType": "ConfidentialVM"},
+            "storageProfile": {
+                "osDisk": {"managedDisk": {"securityProfile": {
+                    "securityEncryptionType": "DiskWithVMGuestState",
+                    "diskEncryptionSet": {"id": DES_ID}}}},
+                "dataDisks": [{"lun": 0, "createOption": "Empty", **data_disk}]}})
+
+    keyed = ({"diskEncryptionSetId": DES_ID} if token == az.LINUX_SCALE_SET
+             else {"managedDisk": {"diskEncryptionSet": {"id": DES_ID}}})
+    sets = (classic_des(), classic_key()) if token == az.LINUX_SCALE_SET else (
+        native_des(), hsm_key())
+    assert labels(vm(keyed), *sets) == ["customer-hsm", "customer-hsm"]
+    assert labels(vm({}), *sets) == ["customer-hsm", "provider"]
+
+
+def test_a_native_data_disk_that_attaches_an_existing_disk_takes_its_key() -> None:
+    vm = resource(az.VIRTUAL_MACHINE, "vm", {
+        "hardwareProfile": {"vmSize": "Standard_DC4as_v5"},
+        "securityProfile": {"securityType": "ConfidentialVM"},
+        "storageProfile": {
+            "osDisk": {"managedDisk": {"securityProfile": {
+                "securityEncryptionType": "DiskWithVMGuestState",
+                "diskEncryptionSet": {"id": DES_ID}}}},
+            "dataDisks": [{"lun": 0, "createOption": "Attach", "managedDisk": {"id": DISK_ID}}],
+        }})
+    plain = resource(az.DISK, "data", {"creationData": {"createOption": "Empty"}}, id=DISK_ID)
+    keyed = resource(az.DISK, "data", {"encryption": {"diskEncryptionSetId": DES_ID + "-d"}},
+                     id=DISK_ID)
+    at_rest = resource(az.DISK_ENCRYPTION_SET, "data-des", {
+        "encryptionType": "EncryptionAtRestWithCustomerKey",
+        "activeKey": {"keyUrl": KEY_URL + "/v1"}}, id=DES_ID + "-d")
+    assert labels(vm, plain, native_des(), hsm_key()) == ["customer-hsm", "provider"]
+    assert labels(vm, keyed, at_rest, native_des(), hsm_key()) == [
+        "customer-hsm", "customer-hsm"]
+    assert labels(vm, native_des(), hsm_key()) == ["customer-hsm", "unresolved"]
+
+
 def test_aks_pools_with_confidential_sizes_are_workloads_in_the_matrix() -> None:
     cluster = resource(az.MANAGED_CLUSTER, "aks", {
         "resourceName": "aks", "agentPoolProfiles": [{"vmSize": "Standard_D4s_v5"}]})

@@ -242,3 +242,106 @@ def test_every_gcp_type_with_a_confidential_input_is_modelled_or_out_of_scope() 
 ])
 def test_the_catalogue_knows_each_series(machine: str, technology: str, offered: bool) -> None:
     assert gcp_confidential_supported(machine, technology) is offered
+
+
+# --- GKE node configurations: machine types, inline pools, confidential storage -----------
+
+MACHINE_RULE = "gcp-compute-confidential-require-supported-machine"
+GKE_RULE = "gcp-gke-confidential-nodes-require-customer-key"
+
+
+def _rule(rule: str, *resources: Resource) -> list[tuple[str, bool, str]]:
+    report = evaluate(graph(*resources), build_settings("strict"))
+    return sorted((f.name, f.unresolved, f.message) for f in report.findings
+                  if f.rule_id == rule)
+
+
+@pytest.mark.parametrize(("node_config", "verdict"), [
+    ({"machineType": "n2d-standard-4"}, None),
+    ({"machineType": "e2-standard-4"}, "e2-standard-4 does not offer SEV"),
+    ({}, "GKE's default e2-medium does not offer SEV"),
+    ({"machineType": UNKNOWN}, "unknown"),
+], ids=["n2d", "e2", "default", "unknown"])
+def test_confidential_gke_nodes_run_a_confidential_machine_type(
+        node_config: dict[str, Any], verdict: str | None) -> None:
+    cluster = resource(facts.CLUSTER, "gke", {"confidentialNodes": {"enabled": True},
+                                              "nodeConfig": node_config})
+    found = _rule(MACHINE_RULE, cluster)
+    if verdict is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and verdict in found[0][2]
+        assert found[0][1] == (verdict == "unknown")
+
+
+def test_a_pool_of_a_confidential_cluster_is_checked_with_the_cluster_technology() -> None:
+    cluster = resource(facts.CLUSTER, "gke", {
+        "name": "gke", "removeDefaultNodePool": True,
+        "confidentialNodes": {"enabled": True, "confidentialInstanceType": "TDX"}})
+    pool = resource(facts.NODE_POOL, "pool", {"cluster": "gke", "nodeConfig": {
+        "machineType": "n2d-standard-4"}})
+    assert [(name, message) for name, _, message in _rule(MACHINE_RULE, cluster, pool)] == [
+        ("pool", "nodeConfig.machineType: n2d-standard-4 does not offer TDX")]
+    web = resource(facts.CLUSTER, "web", {"name": "web", "removeDefaultNodePool": True})
+    plain = resource(facts.NODE_POOL, "plain", {"cluster": "web", "nodeConfig": {
+        "machineType": "e2-medium"}})
+    assert _rule(MACHINE_RULE, web, plain) == []
+    # A pool whose cluster is outside the stack may be confidential: unresolved, not clean.
+    elsewhere = resource(facts.NODE_POOL, "elsewhere", {"cluster": "other", "nodeConfig": {
+        "machineType": "e2-medium"}})
+    assert [(name, unresolved) for name, unresolved, _ in _rule(MACHINE_RULE, elsewhere)] == [
+        ("elsewhere", True)]
+
+
+def test_only_the_confidential_inline_pools_are_judged_and_no_default_pool_is_invented() -> None:
+    cluster = resource(facts.CLUSTER, "gke", {"nodePools": [
+        {"name": "web", "nodeConfig": {"machineType": "e2-standard-4"}},
+        {"name": "ledger", "nodeConfig": {"machineType": "e2-standard-4",
+                                          "confidentialNodes": {"enabled": True}}},
+    ]})
+    (workload,) = analyse(graph(cluster)).workloads
+    assert [(k.path, k.label) for k in workload.keys] == [
+        ("nodePools[1].nodeConfig.bootDiskKmsKey", "provider")]
+    assert [message for _, _, message in _rule(MACHINE_RULE, cluster)] == [
+        "nodePools[1].nodeConfig.machineType: e2-standard-4 does not offer SEV"]
+
+
+@pytest.mark.parametrize("token", [facts.CLUSTER, facts.NODE_POOL])
+def test_confidential_storage_on_gke_nodes_is_a_workload_whose_boot_key_is_judged(
+        token: str) -> None:
+    props: dict[str, Any] = {"nodeConfig": {"machineType": "c3-standard-4",
+                                            "enableConfidentialStorage": True}}
+    unkeyed = resource(token, "nodes", props)
+    (workload,) = analyse(graph(unkeyed)).workloads
+    assert workload.technologies == (facts.CONFIDENTIAL_STORAGE,)
+    assert [(k.path, k.label) for k in workload.keys] == [
+        ("nodeConfig.bootDiskKmsKey", "provider")]
+    assert [name for name, unresolved, _ in _rule(GKE_RULE, unkeyed) if not unresolved] == [
+        "nodes"]
+    assert _rule(MACHINE_RULE, unkeyed) == []  # no Confidential VM to size
+    keyed = resource(token, "nodes", {"nodeConfig": {**props["nodeConfig"],
+                                                     "bootDiskKmsKey": KEY_ID}})
+    assert custody(keyed, hsm_key()) == {"nodes": ["customer-hsm"]}
+    assert _rule(GKE_RULE, keyed, hsm_key()) == []
+
+
+def test_a_disk_in_confidential_mode_is_a_volume_whose_key_is_judged() -> None:
+    rule = "gcp-compute-confidential-require-customer-key"
+    unkeyed = resource(facts.DISK, "ledger-data", {"type": "hyperdisk-balanced",
+                                                   "enableConfidentialCompute": True})
+    (workload,) = analyse(graph(unkeyed)).workloads
+    assert (workload.technologies, workload.founders) == ((facts.CONFIDENTIAL_STORAGE,),
+                                                          ("AMD",))
+    assert [(k.path, k.label) for k in workload.keys] == [
+        ("diskEncryptionKey.kmsKeySelfLink", "provider")]
+    assert [(name, unresolved) for name, unresolved, _ in _rule(rule, unkeyed)] == [
+        ("ledger-data", False)]
+    keyed = resource(facts.DISK, "ledger-data", {
+        "type": "hyperdisk-balanced", "enableConfidentialCompute": True,
+        "diskEncryptionKey": {"kmsKeySelfLink": KEY_ID}})
+    assert custody(keyed, hsm_key()) == {"ledger-data": ["customer-hsm"]}
+    assert _rule(rule, keyed, hsm_key()) == []
+    assert analyse(graph(resource(facts.DISK, "plain", {"type": "pd-balanced"}))).workloads == ()
+    # A disk is no compute resource: the classification rule never asks it to be a TEE.
+    labelled = resource(facts.DISK, "tagged", {"labels": {"data-classification": "restricted"}})
+    assert _rule("custodes-data-classification-require-confidential", labelled) == []
