@@ -113,6 +113,20 @@ REGION_DISK = "gcp:compute/regionDisk:RegionDisk"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 CRYPTO_KEY_IAM_MEMBER = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 CRYPTO_KEY_IAM_BINDING = "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding"
+SECRET_IAM_MEMBER = "gcp:secretmanager/secretIamMember:SecretIamMember"
+SECRET_IAM_BINDING = "gcp:secretmanager/secretIamBinding:SecretIamBinding"
+REGIONAL_SECRET_IAM_MEMBER = "gcp:secretmanager/regionalSecretIamMember:RegionalSecretIamMember"
+REGIONAL_SECRET_IAM_BINDING = (
+    "gcp:secretmanager/regionalSecretIamBinding:RegionalSecretIamBinding")
+# What releases a key or a secret to a Confidential Space pool: IAM members and bindings
+# on a Cloud KMS key or a Secret Manager secret (pulumi_gcp kms.CryptoKeyIAMMember/
+# Binding, secretmanager.SecretIamMember/Binding, RegionalSecretIamMember/Binding:
+# ``member``, or ``members``).
+RELEASE_GRANT_TYPES = (CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING, SECRET_IAM_MEMBER,
+                       SECRET_IAM_BINDING, REGIONAL_SECRET_IAM_MEMBER,
+                       REGIONAL_SECRET_IAM_BINDING)
+_MEMBER_TYPES = frozenset({CRYPTO_KEY_IAM_MEMBER, SECRET_IAM_MEMBER,
+                           REGIONAL_SECRET_IAM_MEMBER})
 WORKLOAD_IDENTITY_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
 WORKLOAD_IDENTITY_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
 CLUSTER = "gcp:container/cluster:Cluster"
@@ -344,8 +358,8 @@ VM_TYPES = tuple(token for token, shape in SHAPES.items() if shape.kind != "gke"
 GKE_TYPES = tuple(token for token, shape in SHAPES.items() if shape.kind == "gke")
 VOLUME_TYPES = tuple(VOLUME_SHAPES)
 # Every type this module and the GCP rules read; the no-silent-pass net scans the others.
-MODELLED_TYPES = (*SHAPES, DISK, REGION_DISK, CRYPTO_KEY, CRYPTO_KEY_IAM_MEMBER,
-                  CRYPTO_KEY_IAM_BINDING, WORKLOAD_IDENTITY_POOL,
+MODELLED_TYPES = (*SHAPES, DISK, REGION_DISK, CRYPTO_KEY, *RELEASE_GRANT_TYPES,
+                  WORKLOAD_IDENTITY_POOL,
                   WORKLOAD_IDENTITY_POOL_PROVIDER)
 # Types with a confidential-computing input that custodes deliberately does not model.
 OUT_OF_SCOPE: Mapping[str, str] = {
@@ -785,19 +799,20 @@ _ANY_SUPPORT = re.compile(r"['\"](STABLE|LATEST|USABLE)['\"]\s+in\s+"
 
 
 def release_grants(graph: Graph, provider: Resource) -> list[tuple[Resource, Any]]:
-    """The crypto key grants (and each member) that reach the provider's pool.
+    """The key and secret grants (:data:`RELEASE_GRANT_TYPES`), each with each member,
+    that reach the provider's pool.
 
     A member is a string, or ``UNKNOWN`` when it is an unknown value whose property
     dependencies lead to the pool.
     """
     pool_id = provider.get("workloadIdentityPoolId")
     found: list[tuple[Resource, Any]] = []
-    for grant in graph.of_type(CRYPTO_KEY_IAM_MEMBER, CRYPTO_KEY_IAM_BINDING):
-        members = [grant.get("member")] if grant.type == CRYPTO_KEY_IAM_MEMBER else (
+    for grant in graph.of_type(*RELEASE_GRANT_TYPES):
+        members = [grant.get("member")] if grant.type in _MEMBER_TYPES else (
             grant.get("members") if isinstance(grant.get("members"), list) else [UNKNOWN])
         for member in members:
             if member is UNKNOWN:
-                field = "member" if grant.type == CRYPTO_KEY_IAM_MEMBER else "members"
+                field = "member" if grant.type in _MEMBER_TYPES else "members"
                 pools = graph.reference(grant, field, UNKNOWN, (WORKLOAD_IDENTITY_POOL,))
                 if any(pool.get("workloadIdentityPoolId") in (pool_id, UNKNOWN)
                        for pool in pools.candidates):
@@ -846,7 +861,7 @@ def pinned_digests(graph: Graph, resource: Resource) -> Iterator[tuple[str, Any]
             for digest in _DIGEST_IN_CONDITION.findall(condition):
                 yield f"the attribute condition of {resource.name}", digest
         return
-    members = [resource.get("member")] if resource.type == CRYPTO_KEY_IAM_MEMBER else (
+    members = [resource.get("member")] if resource.type in _MEMBER_TYPES else (
         resource.get("members") if isinstance(resource.get("members"), list) else [])
     for member in members:
         digest = grant_digest(member)

@@ -115,7 +115,7 @@ def _used_by_confidential_workload(disk: Resource, context: Context) -> bool:
 
 def _condition_problems(condition: str, grants_pin: bool | None, grants_debug: bool | None,
                         grants_floor: bool | None) -> list[str]:
-    """What the provider's condition lets through that no key grant narrows
+    """What the provider's condition lets through that no key or secret grant narrows
     (``grants_*``: every release grant to the pool pins the digest / keeps the debug
     image out / holds the TCB floor; ``None`` — unknown — counts as narrowing, the
     caller reports it unresolved)."""
@@ -123,7 +123,7 @@ def _condition_problems(condition: str, grants_pin: bool | None, grants_debug: b
     if not _IMAGE_DIGEST_PIN.search(condition) and grants_pin is False:
         problems.append("does not pin the container image digest "
                         "(assertion.submods.container.image_digest == 'sha256:…'), and not "
-                        "every key grant to the pool pins it "
+                        "every key or secret grant to the pool pins it "
                         "(principalSet://…/attribute.image_digest/sha256:…)")
     if not _SWNAME.search(condition):
         problems.append("does not require assertion.swname == 'CONFIDENTIAL_SPACE'")
@@ -131,20 +131,20 @@ def _condition_problems(condition: str, grants_pin: bool | None, grants_debug: b
         problems.append("admits the debug image (require 'STABLE' or 'LATEST' in "
                         "assertion.submods.confidential_space.support_attributes, or "
                         "assertion.dbgstat == 'disabled-since-boot'), and not every key "
-                        "grant to the pool keeps it out (principalSet://…/attribute.<name>/… "
+                        "or secret grant to the pool keeps it out (principalSet://…/attribute.<name>/… "
                         "with <name> mapped to one of them)")
     elif not facts.tcb_floor(condition) and "||" not in condition and grants_floor is False:
         problems.append("admits images Google no longer supports: no TCB floor (require "
                         "'STABLE' or 'LATEST' in "
                         "assertion.submods.confidential_space.support_attributes), and not "
-                        "every key grant to the pool requires one")
+                        "every key or secret grant to the pool requires one")
     if "||" in condition:
         problems.append("has an alternative (||) that can bypass the pins")
     return problems
 
 
 def _grant_problems(graph: Graph, provider: Resource) -> Iterator[Outcome]:
-    """A violation naming each key grant whose member asks for the debug image
+    """A violation naming each key or secret grant whose member asks for the debug image
     (``dbgstat == 'enable'`` through a mapped attribute) that the condition lets in."""
     condition = provider.get("attributeCondition")
     if facts.excludes_debug(condition):
@@ -153,7 +153,7 @@ def _grant_problems(graph: Graph, provider: Resource) -> Iterator[Outcome]:
         clause = facts.grant_clause(provider, member)
         if facts.admits_debug_explicitly(clause):
             tail = "/".join(str(member).rsplit("/", 2)[-2:])
-            yield Violation(f"key grant {grant.name} releases to the debug image (member "
+            yield Violation(f"grant {grant.name} releases to the debug image (member "
                             f"…/{shown(tail, 80)[1:-1]})")
 
 
@@ -165,11 +165,11 @@ def _grant_problems(graph: Graph, provider: Resource) -> Iterator[Outcome]:
     types=(facts.WORKLOAD_IDENTITY_POOL_PROVIDER,),
     rationale="""In Confidential Space the workload identity provider's attribute
         condition is the attestation policy: it decides which attested code gets the
-        pool's grants, and each key grant's principalSet member narrows it further.
-        Without a digest pin — in the condition, or in every key grant
+        pool's grants, and each key or secret grant's principalSet member narrows it
+        further. Without a digest pin — in the condition, or in every such grant
         (principalSet://…/attribute.image_digest/…) — any container gets them; without
         STABLE or LATEST support (or dbgstat disabled-since-boot) — in the condition, or
-        in every key grant through a mapped attribute — the debug image, which an
+        in every such grant through a mapped attribute — the debug image, which an
         operator can inspect, and images Google no longer patches get them (the TCB
         floor is the customer's). A grant to the debug image is flagged by name.""",
     remediation="""Set attributeCondition to require assertion.swname ==
@@ -195,12 +195,12 @@ def confidential_space_pin(resource: Resource, context: Context) -> Iterator[Out
     else:
         grants_pin = facts.grants_pin_digest(context.graph, resource)
         if grants_pin is None and not _IMAGE_DIGEST_PIN.search(condition):
-            yield Unresolved("the condition pins no image digest and a key grant to the "
-                             "pool is unknown: whether every grant pins one cannot be told")
+            yield Unresolved("the condition pins no image digest and a key or secret grant "
+                             "to the pool is unknown: whether every grant pins one cannot be told")
         grants_debug = facts.release_holds(context.graph, resource, facts.excludes_debug)
         grants_floor = facts.release_holds(context.graph, resource, facts.tcb_floor)
         if grants_debug is None or (grants_floor is None and "||" not in condition):
-            yield Unresolved("the condition holds no TCB floor and a key grant to the pool "
+            yield Unresolved("the condition holds no TCB floor and a key or secret grant to the pool "
                              "(its member, or the provider's attribute mapping) is unknown: "
                              "whether every grant keeps the debug image and unsupported "
                              "images out cannot be told")

@@ -190,7 +190,7 @@ def _aws_conditions(resource: Resource) -> Iterator[tuple[str, str, Any]]:
     enforcement="advisory",
     strict="mandatory",
     types=(*_AWS_DOCUMENTS, gcp_facts.WORKLOAD_IDENTITY_POOL_PROVIDER,
-           gcp_facts.CRYPTO_KEY_IAM_MEMBER, gcp_facts.CRYPTO_KEY_IAM_BINDING),
+           *gcp_facts.RELEASE_GRANT_TYPES),
     config=CONFIG,
     rationale="""A pin is only as good as the image it names: deciding which enclave image,
         attestable AMI or container may have a key is the customer's duty. After a

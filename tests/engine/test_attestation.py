@@ -385,7 +385,8 @@ DIGEST_PIN = f"assertion.submods.container.image_digest == 'sha256:{'7c' * 32}'"
 
 
 def _space(mapping: Any, *members: Any, condition: str = "",
-           grant_condition: dict[str, str] | None = None) -> list[tuple[str, str]]:
+           grant_condition: dict[str, str] | None = None,
+           kind: str = gcp_custody.CRYPTO_KEY_IAM_MEMBER) -> list[tuple[str, str]]:
     provider = resource(gcp_custody.WORKLOAD_IDENTITY_POOL_PROVIDER, "attestation", {
         "workloadIdentityPoolId": "payments-pool",
         "oidc": {"issuerUri": "https://confidentialcomputing.googleapis.com/"},
@@ -393,7 +394,7 @@ def _space(mapping: Any, *members: Any, condition: str = "",
         "attributeCondition": " && ".join(
             ["assertion.swname == 'CONFIDENTIAL_SPACE'", DIGEST_PIN, *filter(None, [condition])]),
     })
-    grants = [resource(gcp_custody.CRYPTO_KEY_IAM_MEMBER, f"grant-{index}", {
+    grants = [resource(kind, f"grant-{index}", {
         "cryptoKeyId": "projects/p/locations/l/keyRings/r/cryptoKeys/k", "member": member,
         "role": "roles/cloudkms.cryptoKeyDecrypter",
         **({"condition": grant_condition} if grant_condition else {})})
@@ -421,7 +422,7 @@ def test_one_grant_without_the_floor_lets_the_debug_image_in() -> None:
 
 def test_a_grant_to_dbgstat_enable_is_named() -> None:
     found = _space(SUPPORT_MAP, POOL_SET + "attribute.dbgstat/enable")
-    assert ("violation", "key grant grant-0 releases to the debug image (member "
+    assert ("violation", "grant grant-0 releases to the debug image (member "
             "…/attribute.dbgstat/enable)") in found
 
 
@@ -463,3 +464,13 @@ def test_the_floor_in_the_grant_gives_the_customer_firmware_tcb() -> None:
         "member": POOL_SET + "*"})
     assert gcp_custody.release_holds(graph(provider, member, unpinned), provider,
                                       gcp_custody.tcb_floor) is False
+
+
+def test_a_secret_grant_to_the_pool_is_a_release_grant_too() -> None:
+    # Secret Manager IAM members reach the pool as key grants do.
+    found = _space(SUPPORT_MAP, POOL_SET + "attribute.dbgstat/enable",
+                   kind=gcp_custody.SECRET_IAM_MEMBER)
+    assert ("violation", "grant grant-0 releases to the debug image (member "
+            "…/attribute.dbgstat/enable)") in found
+    assert _space(SUPPORT_MAP, POOL_SET + "attribute.support/STABLE",
+                  kind=gcp_custody.SECRET_IAM_MEMBER) == []
