@@ -110,23 +110,60 @@ def _default_technology(profile: Any) -> str | None:
     return None if mode == "disabled" else mode
 
 
-def technologies(resource: Resource) -> tuple[str, ...]:
+def _names_template(resource: Resource) -> bool:
+    """Whether an instance is created from an instance template (``instanceTemplate``)."""
+    return resource.type == INSTANCE and resource.get("instanceTemplate") not in (None, "")
+
+
+def template_of(graph: Graph | None, resource: Resource) -> Resource | Any | None:
+    """The instance template an instance is created from: ``None`` when it names none,
+    :data:`UNKNOWN` when the template is not in the stack (or no graph is at hand).
+
+    The provider creates the instance from the template, its own arguments overriding
+    the template's (``ibm_is_instance.instance_template``: "ID of the instance template
+    to create the instance from"), so an instance with no profile, mode or boot volume
+    of its own takes the template's.
+    """
+    if not _names_template(resource):
+        return None
+    if graph is None:
+        return UNKNOWN
+    value = resource.get("instanceTemplate")
+    target = graph.reference(resource, "instanceTemplate", value, (INSTANCE_TEMPLATE,)).target
+    return UNKNOWN if target is None else target
+
+
+def technologies(resource: Resource, graph: Graph | None = None) -> tuple[str, ...]:
     """The TEE technologies an IBM instance or template turns on (``unknown`` when unknown).
 
-    An explicit ``confidentialComputeMode`` decides (``disabled``: none); an unset one
-    takes the profile's default (``tdx`` on bx3dc/cx3dc). A Secure Execution profile adds
-    ``secure-execution``. ``unknown`` stands alone: beside a technology that is on for
-    sure it adds nothing to tell.
+    An explicit ``confidentialComputeMode`` decides (``disabled``: none); an unset one is
+    the instance template's (an instance created from one), else the profile's default
+    (``tdx`` on bx3dc/cx3dc). A Secure Execution profile adds ``secure-execution``.
+    An instance whose template is not in the stack (or read without ``graph``) and that
+    sets no mode and profile of its own is ``unknown``. ``unknown`` stands alone: beside
+    a technology that is on for sure it adds nothing to tell.
     """
     shape = SHAPES.get(resource.type)
     if shape is None:
         return ()
+    template = template_of(graph, resource)
     profile = _profile(shape, resource)
-    found = list(shape.technologies(resource))
+    if profile is None and template is not None:
+        profile = UNKNOWN if template is UNKNOWN else _profile(SHAPES[INSTANCE_TEMPLATE],
+                                                               template)
+    mode_source: Resource | None = resource
     if _mode_unset(shape, resource):
+        mode_source = template if isinstance(template, Resource) \
+            and not _mode_unset(SHAPES[INSTANCE_TEMPLATE], template) else None
+    if mode_source is not None:
+        found = list(SHAPES[mode_source.type].technologies(mode_source))
+    elif template is UNKNOWN:
+        # The template's mode may turn the profile's default off, or on: only a profile
+        # that offers no TEE at all tells.
+        found = [] if _default_technology(profile) is None else [UNKNOWN_TECHNOLOGY]
+    else:
         default = _default_technology(profile)
-        if default is not None:
-            found.append(default)
+        found = [] if default is None else [default]
     if is_secure_execution_profile(profile):
         found.append("secure-execution")
     found = list(dict.fromkeys(found))
@@ -139,6 +176,9 @@ def why_unknown(resource: Resource) -> str:
     """Why custodes cannot tell whether an IBM instance or template is confidential."""
     shape = SHAPES[resource.type]
     profile = _profile(shape, resource)
+    if _names_template(resource) and profile is None and _mode_unset(shape, resource):
+        return "it sets no profile or confidential compute mode of its own and takes them " \
+               "from an instance template that is not in the stack"
     if not _mode_unset(shape, resource):
         return "the confidential compute mode is unknown or not one custodes knows " \
                "(sgx, tdx, disabled)"
@@ -212,7 +252,15 @@ def volume_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCusto
 def _keys(graph: Graph, resource: Resource, shape: IbmShape) -> Iterator[KeyCustody]:
     boot = resource.get(shape.boot)
     path = f"{shape.boot}.encryption"
-    if boot is UNKNOWN:
+    template = template_of(graph, resource)
+    if boot is None and template is UNKNOWN:
+        yield KeyCustody(path, None, "the boot volume comes from an instance template that "
+                         "is not in the stack; its key cannot be told", None, None)
+    elif boot is None and isinstance(template, Resource):
+        for key in _keys(graph, template, SHAPES[INSTANCE_TEMPLATE]):
+            yield KeyCustody(f"instanceTemplate → {template.name}.{key.path}", key.level,
+                             key.note, key.key, key.attestation_bound)
+    elif boot is UNKNOWN:
         yield KeyCustody(path, None, "the boot volume settings are unknown", None, None)
     else:
         boot = boot if isinstance(boot, Mapping) else {}
@@ -251,7 +299,7 @@ def _keys(graph: Graph, resource: Resource, shape: IbmShape) -> Iterator[KeyCust
 def workloads(graph: Graph) -> Iterator[Workload]:
     """Every confidential IBM VPC instance and instance template of the stack."""
     for resource in graph.of_type(*WORKLOAD_TYPES):
-        found = technologies(resource)
+        found = technologies(resource, graph)
         if not found:
             continue
         yield Workload(

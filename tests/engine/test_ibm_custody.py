@@ -156,3 +156,47 @@ def test_tdx_and_hyper_protect_keep_their_verdicts() -> None:
     [(_, message)] = of_rule(WITHDRAWN_RULE, hpvs)
     assert "Hyper Protect Virtual Servers for VPC" in message
     assert "Confidential Computing Container Runtime" in message
+
+
+def from_template(template_ref: str, **own: Any) -> Resource:
+    """An instance created from the template ``template_ref`` names, with only ``own`` set."""
+    return resource(INSTANCE, "from-template", {"name": "from-template",
+                                                 "instanceTemplate": template_ref,
+                                                 "zone": "us-east-1", **own})
+
+
+@pytest.mark.parametrize(("template_profile", "template_mode", "expected"), [
+    ("bx3dc-2x10", "tdx", [("tdx",)]),
+    ("bx3dc-2x10", ABSENT, [("tdx",)]),  # the template's profile default
+    ("bx3dc-2x10", "disabled", []),
+    ("bx2-2x8", ABSENT, []),
+])
+def test_an_instance_takes_profile_and_mode_from_its_template(
+        template_profile: str, template_mode: Any, expected: list[tuple[str, ...]]) -> None:
+    template = vsi(template_profile, template_mode, token=TEMPLATE, key=HPCS_KEY)
+    instance = from_template(template.urn)
+    workloads = analyse(graph(template, instance)).workloads
+    assert [w.technologies for w in workloads if w.resource.type == INSTANCE] == expected
+
+
+def test_an_instance_from_a_template_takes_its_boot_volume_key() -> None:
+    template = vsi("bx3dc-2x10", "tdx", token=TEMPLATE, key=HPCS_KEY)
+    compliant = from_template(template.urn)
+    assert not [f for f in findings(template, compliant) if f.rule_id == KEY_RULE]
+    own_boot = from_template(template.urn, bootVolume={"name": "plain"})
+    [(unresolved, message)] = of_rule(KEY_RULE, template, own_boot)
+    assert not unresolved and "IBM-managed" in message
+
+
+@pytest.mark.parametrize("own", [{}, {"profile": "bx3dc-2x10"}])
+def test_an_instance_from_a_template_outside_the_stack_is_unresolved(own: dict[str, Any]) -> None:
+    """Its mode (and, without a profile of its own, its profile) is the template's: unknown."""
+    instance = from_template("r006-template-elsewhere", **own)
+    outcomes = of_rule(KEY_RULE, instance)
+    assert outcomes and all(unresolved for unresolved, _ in outcomes), outcomes
+    assert any("template" in message for _, message in outcomes)
+
+
+def test_an_instance_from_an_unknown_template_on_a_plain_profile_is_not_confidential() -> None:
+    """A profile that offers no TEE tells, whatever the template's mode."""
+    assert technologies(from_template("r006-template-elsewhere", profile="bx2-2x8")) == []
