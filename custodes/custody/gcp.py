@@ -214,14 +214,17 @@ class GcpShape(Shape):
     def technologies(self, resource: Resource) -> tuple[str, ...]:
         """The technologies the resource's own settings turn on (see :meth:`read`), with
         :data:`CONFIDENTIAL_STORAGE` when a ``storage`` switch is on."""
-        found = self.read(resource.props)
+        return _merge(self.read(resource.props),
+                      tuple(technology for _, technology in self.storage_on(resource)))
+
+    def storage_on(self, resource: Resource) -> list[tuple[str, str]]:
+        """``(path, technology)`` of each ``storage`` switch that is on (or unknown)."""
+        found = []
         for pattern in self.storage:
-            for _, value in iter_path(resource.props, pattern):
+            for path, value in iter_path(resource.props, pattern):
                 technology = _STORAGE_SWITCH.interpret(value)
-                if technology is not None and technology not in found:
-                    found = (*found, technology)
-        if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
-            found = tuple(t for t in found if t != UNKNOWN_TECHNOLOGY)
+                if technology is not None:
+                    found.append((path, technology))
         return found
 
     def read(self, document: Any, configs: tuple[str, ...] | None = None,
@@ -262,6 +265,15 @@ class GcpShape(Shape):
 
 
 _STORAGE_SWITCH = Switch("enableConfidentialStorage", CONFIDENTIAL_STORAGE)
+
+
+def _merge(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The technologies of ``groups`` in order, each once; unknown only when alone."""
+    found = tuple(dict.fromkeys(t for group in groups for t in group))
+    if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
+        found = tuple(t for t in found if t != UNKNOWN_TECHNOLOGY)
+    return found
+
 # A GKE node's boot disk: the node configuration's bootDiskKmsKey (none: Google-managed).
 _NODE_DISK = DiskSlot("nodeConfig", "bootDiskKmsKey", absent="provider")
 _CONFIG_SWITCHES = (Switch("confidentialInstanceType", values=_TECHNOLOGIES),
@@ -278,6 +290,11 @@ _INSTANCE_DISKS = (
 )
 _TEMPLATE_DISKS = (DiskSlot("disks[]", "diskEncryptionKey.kmsKeySelfLink", source="source"),)
 _TEMPLATES = (INSTANCE_TEMPLATE, REGION_INSTANCE_TEMPLATE)
+# A boot disk created in Confidential mode for Hyperdisk (InstanceBootDiskInitializeParamsArgs,
+# InstanceFromTemplateBootDiskInitializeParamsArgs: "Whether this disk is using confidential
+# compute mode … diskEncryptionKey is required when setting to true"). InstanceFromMachineImage
+# takes no boot disk input (its boot disk is an output).
+_BOOT_STORAGE = ("bootDisk.initializeParams.enableConfidentialCompute",)
 
 
 def _vm(token: str, disks: tuple[DiskSlot, ...], **extra: Any) -> GcpShape:
@@ -288,11 +305,12 @@ def _vm(token: str, disks: tuple[DiskSlot, ...], **extra: Any) -> GcpShape:
 
 # The shapes of GCP confidential workloads (see custodes.custody.shapes).
 SHAPES: Mapping[str, GcpShape] = {
-    INSTANCE: _vm(INSTANCE, _INSTANCE_DISKS),
+    INSTANCE: _vm(INSTANCE, _INSTANCE_DISKS, storage=_BOOT_STORAGE),
     INSTANCE_TEMPLATE: _vm(INSTANCE_TEMPLATE, _TEMPLATE_DISKS),
     REGION_INSTANCE_TEMPLATE: _vm(REGION_INSTANCE_TEMPLATE, _TEMPLATE_DISKS),
     INSTANCE_FROM_TEMPLATE: _vm(
-        INSTANCE_FROM_TEMPLATE, _INSTANCE_DISKS, parent="sourceInstanceTemplate",
+        INSTANCE_FROM_TEMPLATE, _INSTANCE_DISKS, storage=_BOOT_STORAGE,
+        parent="sourceInstanceTemplate",
         parent_types=_TEMPLATES, parent_configs=("confidentialInstanceConfig",)),
     INSTANCE_FROM_MACHINE_IMAGE: _vm(
         INSTANCE_FROM_MACHINE_IMAGE,
@@ -650,25 +668,38 @@ def _technologies(graph: Graph, resource: Resource,
         relies = problem is not None and any(node.inherited and node.technologies == (
             UNKNOWN_TECHNOLOGY,) for node in configs)
         return found, None, problem if relies else None
-    found = shape.technologies(resource)
+    storage = tuple(technology for _, technology in shape.storage_on(resource))
+    found = shape.read(resource.props)
     if found or shape.parent is None:
-        return found, None, None
+        return _merge(found, storage), None, None
     parent, problem = parent_of(graph, resource)
     if parent is not None:
         parent_shape = SHAPES[parent.type]
-        return shape.read(parent.props, shape.parent_configs, parent_shape.prefix), parent, None
+        return _merge(shape.read(parent.props, shape.parent_configs, parent_shape.prefix),
+                      storage), parent, None
     if resource.outputs:
-        return shape.read(resource.outputs), None, None
+        return _merge(shape.read(resource.outputs), storage), None, None
     if resource.get(shape.parent) in (None, ""):
-        return (), None, None
+        return storage, None, None
+    if storage:
+        # Confidential storage for sure; whether the VM is confidential too is unknown.
+        return storage, None, None
     return (UNKNOWN_TECHNOLOGY,), None, problem
 
 
 def _workload_keys(graph: Graph, resource: Resource, shape: GcpShape, parent: Resource | None,
-                   problem: str | None) -> Iterator[KeyCustody]:
+                   problem: str | None,
+                   technologies: tuple[str, ...] = ()) -> Iterator[KeyCustody]:
     if problem is not None:
         yield KeyCustody(shape.parent or "", None, f"{problem}: whether the workload is "
                          "confidential, and who holds its disk keys, cannot be told", None, None)
+        return
+    if technologies == (CONFIDENTIAL_STORAGE,) and not shape.nodes and shape.kind != "volume":
+        # No Confidential VM: only the disks in Confidential mode are confidential volumes.
+        on = [path for path, _ in shape.storage_on(resource)]
+        for slot in shape.disks:
+            if any(path.startswith(slot.path + ".") for path in on):
+                yield from _slot_keys(graph, resource, slot, resource.props)
         return
     if resource.type == INSTANCE_FROM_TEMPLATE:
         yield from _from_template_keys(graph, resource, shape, parent)
@@ -972,7 +1003,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
         technologies, parent, problem = _technologies(graph, resource, shape)
         if not technologies:
             continue
-        keys = tuple(_workload_keys(graph, resource, shape, parent, problem))
+        keys = tuple(_workload_keys(graph, resource, shape, parent, problem, technologies))
         bound = any(key.attestation_bound for key in keys)
         yield Workload(
             resource=resource,

@@ -345,3 +345,30 @@ def test_a_disk_in_confidential_mode_is_a_volume_whose_key_is_judged() -> None:
     # A disk is no compute resource: the classification rule never asks it to be a TEE.
     labelled = resource(facts.DISK, "tagged", {"labels": {"data-classification": "restricted"}})
     assert _rule("custodes-data-classification-require-confidential", labelled) == []
+
+
+def test_a_confidential_mode_boot_disk_makes_a_volume_of_an_ordinary_instance() -> None:
+    """Only the Confidential-mode boot disk is the volume; the VM is not a Confidential VM
+    (no machine-type or maintenance rule), its other disks are not judged."""
+    boot = {"initializeParams": {"type": "hyperdisk-balanced",
+                                 "enableConfidentialCompute": True}}
+    vm = resource(facts.INSTANCE, "vm", {
+        "machineType": "c3-standard-4", "bootDisk": boot,
+        "attachedDisks": [{"source": "projects/p/zones/z/disks/scratch"}]})
+    (workload,) = analyse(graph(vm)).workloads
+    assert workload.technologies == (facts.CONFIDENTIAL_STORAGE,)
+    assert [(k.path, k.label) for k in workload.keys] == [
+        ("bootDisk.kmsKeySelfLink", "provider")]
+    found = findings(vm, profile="strict")
+    assert [(rule, unresolved) for rule, _, unresolved in found if rule.startswith("gcp-")] == [
+        ("gcp-compute-confidential-require-customer-key", False)]
+    keyed = resource(facts.INSTANCE, "vm", {"machineType": "c3-standard-4",
+                                           "bootDisk": {**boot, "kmsKeySelfLink": KEY_ID}})
+    assert custody(keyed, hsm_key()) == {"vm": ["customer-hsm"]}
+    # Confidential VM and confidential storage together: both technologies, every disk.
+    both = resource(facts.INSTANCE, "vm", {**vm.props, "machineType": "n2d-standard-4",
+                                          "confidentialInstanceConfig": {
+                                              "enableConfidentialCompute": True}})
+    (workload,) = analyse(graph(both)).workloads
+    assert workload.technologies == ("sev", facts.CONFIDENTIAL_STORAGE)
+    assert len(workload.keys) == 2
