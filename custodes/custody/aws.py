@@ -1177,7 +1177,7 @@ def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
         for _, inline in role.values("policies[]"):
             if isinstance(inline, Mapping):
                 yield (f"inline policy {_shown(inline.get('policyName'))} of role {name}",
-                       inline.get("policyDocument"))
+                       _pinned(graph, role, "policies", inline.get("policyDocument")))
             else:
                 yield f"an inline policy of role {name}", UNKNOWN
     else:
@@ -1194,7 +1194,7 @@ def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
     for policy in graph.referrers((NATIVE_IAM_ROLE_POLICY,), "roleName",
                                   ROLE_TYPES).get(role.urn, ()):
         yield (f"inline policy {_named(policy, 'policyName')} of role {name}",
-               policy.get("policyDocument"))
+               _pinned(graph, policy, "policyDocument", policy.get("policyDocument")))
     for attachment in graph.referrers((IAM_ROLE_POLICY_ATTACHMENT,), "role",
                                       ROLE_TYPES).get(role.urn, ()):
         yield from _managed_documents(graph, attachment, "policyArn",
@@ -1205,7 +1205,42 @@ def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
                                       attachment.get("policyArn"))
     for policy in _native_managed_by_role(graph).get(role.urn, ()):
         yield (f"managed policy {_named(policy, 'managedPolicyName')}",
-               policy.get("policyDocument"))
+               _pinned(graph, policy, "policyDocument", policy.get("policyDocument")))
+
+
+def _pinned(graph: Graph, owner: Resource, path: str, document: Any) -> Any:
+    """``document`` (a policy object, as aws-native keeps it) with each unknown statement
+    ``Resource`` replaced by the URNs of the KMS keys it can only be.
+
+    In a preview a key created in the same deployment has no ARN yet, so a statement
+    naming it has an unknown ``Resource``; the engine records which resources the
+    owner's property ``path`` is computed from (its property dependencies), and an
+    unknown value there can come from none other. Without a key among them the entry
+    stays unknown, and the statement may cover every key. A JSON string (the classic
+    provider) is unknown as a whole when any part of it is: nothing to pin.
+    """
+    if not isinstance(document, Mapping):
+        return document
+    raw = document.get("Statement")
+    items = [raw] if isinstance(raw, Mapping) else raw
+    if not isinstance(items, list) or not any(
+            isinstance(item, Mapping) and _has_unknown(item.get("Resource")) for item in items):
+        return document
+    keys = graph.reference(owner, path, UNKNOWN, KEY_TYPES).candidates
+    if not keys:
+        return document
+    urns = [key.urn for key in keys]
+    pinned = []
+    for item in items:
+        if isinstance(item, Mapping) and _has_unknown(item.get("Resource")):
+            named = item["Resource"] if isinstance(item["Resource"], list) else [item["Resource"]]
+            item = {**item, "Resource": [v for v in named if v is not UNKNOWN] + urns}
+        pinned.append(item)
+    return {**document, "Statement": pinned}
+
+
+def _has_unknown(value: Any) -> bool:
+    return value is UNKNOWN or (isinstance(value, list) and any(v is UNKNOWN for v in value))
 
 
 def _named(resource: Resource, path: str) -> str:

@@ -474,3 +474,27 @@ def test_a_secret_grant_to_the_pool_is_a_release_grant_too() -> None:
             "…/attribute.dbgstat/enable)") in found
     assert _space(SUPPORT_MAP, POOL_SET + "attribute.support/STABLE",
                   kind=gcp_custody.SECRET_IAM_MEMBER) == []
+
+
+@pytest.mark.parametrize("dependencies", [True, False])
+def test_an_unknown_statement_resource_in_a_preview_is_the_key_it_depends_on(
+        dependencies: bool) -> None:
+    """A preview's aws-native inline policy whose ``Resource`` is the ARN of a key created
+    in the same deployment (unknown yet) covers that key, which the role's property
+    dependencies name, and not every key of the stack; without dependencies to tell, it
+    may cover every key (flagged, never passed)."""
+    from custodes.sources.documents import graph_from_document
+
+    path = (CORPUS / "aws-kms-key-require-enclave-attestation"
+            / "violating-native-role-inline-unconditioned" / "preview.json")
+    document = json.loads(path.read_text())
+    if not dependencies:  # the role's policies computed from nothing the engine recorded
+        for step in document["steps"]:
+            state = step.get("newState") or {}
+            if state.get("type") == "aws-native:iam:Role":
+                state["propertyDependencies"]["policies"] = []
+                state["dependencies"] = []
+    report = evaluate(graph_from_document(document, str(path)), build_settings("default"))
+    flagged = sorted(f.name for f in report.findings
+                     if f.rule_id == "aws-kms-key-require-enclave-attestation" and f.blocking)
+    assert flagged == (["enclave-key"] if dependencies else ["disk-key", "enclave-key"])
