@@ -128,6 +128,11 @@ def load_yaml(text: str, where: str, loader: type[BoundedLoader] = BoundedLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
+        if isinstance(error, yaml.constructor.ConstructorError):
+            # Valid YAML, but a tag (!!python/object …) the safe loader does not build.
+            raise InputError(f"{where}: refused: a YAML tag custodes does not read{at} "
+                             "(only plain mappings, lists, strings, numbers, booleans and "
+                             "dates)") from None
         raise InputError(f"{where}: not valid YAML{at}") from None
     except RecursionError:
         raise InputError(f"{where}: nested too deeply to be {kind}") from None

@@ -71,6 +71,8 @@ def test_a_file_is_read_with_dates_and_the_line_of_each_waiver() -> None:
         (waiver_text({}).replace("owner:", "team:"), "waivers[0]"),
         (waiver_text({}).replace("version: 1", "version: 2"), "version: 1 was expected"),
         ("waivers: [\n", "not valid YAML at line 2"),
+        ("version: 1\nwaivers:\n  - !!python/object/apply:os.system ['true']\n",
+         "refused: a YAML tag custodes does not read at line 3"),
         ("- just a list\n", "the file: ['just a list'] is not of type 'object'"),
     ],
 )
