@@ -44,7 +44,10 @@ def holders(workload: Workload) -> dict[str, Holder]:
         # The founder ships the firmware and its TCB fixes; a release policy that
         # admits only a compliant TCB (Azure azure-compliant-cvm, Confidential Space
         # STABLE/LATEST) puts the floor in the customer's hands.
-        "firmware-tcb": "customer" if workload.tcb_floor else "founder",
+        # Which founder cannot be told for a technology custodes does not know.
+        "firmware-tcb": "customer" if workload.tcb_floor else (
+            "unresolved" if workload.founders
+            and all(founder == "unknown" for founder in workload.founders) else "founder"),
         # Only the customer can watch for drift from what it declared (custodes audit).
         "monitoring": "customer",
     }

@@ -302,6 +302,20 @@ def test_the_responsibility_matrix_names_every_duty_and_holder() -> None:
     assert CustodyLevel.parse("customer-hsm") is CustodyLevel.CUSTOMER_HSM
 
 
+@pytest.mark.parametrize(("props", "holder"), [
+    ({"settings": {"confidentialCompute": True}}, "unresolved"),  # which founder: unknown
+    ({"cpuOptions": {"amdSevSnp": "enabled"}}, "founder"),  # AMD, whatever the type
+])
+def test_the_firmware_duty_of_an_unmodelled_workload_names_a_founder_only_when_known(
+        props: dict[str, Any], holder: str) -> None:
+    """A resource of a type no cloud module models counts as a workload (the net); its
+    firmware/TCB is the founder's only when its technology names one."""
+    box = resource("acme:compute/box:Box", "box", props)
+    analysis = analyse(graph(box))
+    rows = {row["duty"]: row for row in matrix(analysis)}
+    assert rows["firmware-tcb"][holder] == [box.urn]
+
+
 def test_an_iam_grant_reaches_only_the_keys_its_resource_names() -> None:
     root = statement(principal=f"arn:aws:iam::{ACCOUNT}:root", actions="kms:*")
     other_key = key_arn("other")
