@@ -165,6 +165,14 @@ _EC2_SWITCHES = (Switch("cpuOptions.amdSevSnp", "sev-snp"),
 _MAPPINGS = Devices("blockDeviceMappings[]", "ebs", default="blockDeviceMappings")
 _TEMPLATE_PROFILE = ("iamInstanceProfile.arn", "iamInstanceProfile.name")
 _NATIVE_SPEC = TemplateSpec("launchTemplate", "launchTemplateId", "launchTemplateName")
+# An Auto Scaling group's mixed instances policy (the same fields in both providers): its
+# template, and each override's.
+_MIXED_INSTANCES_SPECS = (
+    TemplateSpec("mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
+                 "launchTemplateId", "launchTemplateName"),
+    TemplateSpec("mixedInstancesPolicy.launchTemplate.overrides[].launchTemplateSpecification",
+                 "launchTemplateId", "launchTemplateName"),
+)
 
 
 def _instance(token: str) -> AwsShape:
@@ -220,11 +228,7 @@ SHAPES: Mapping[str, AwsShape] = {
         AUTOSCALING_GROUP, (),
         templates=(
             TemplateSpec("launchTemplate"),
-            TemplateSpec("mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
-                         "launchTemplateId", "launchTemplateName"),
-            TemplateSpec("mixedInstancesPolicy.launchTemplate.overrides[]"
-                         ".launchTemplateSpecification", "launchTemplateId",
-                         "launchTemplateName"),
+            *_MIXED_INSTANCES_SPECS,
         ),
         overrides=("mixedInstancesPolicy.launchTemplate.overrides[].instanceType",),
         requirements=("mixedInstancesPolicy.launchTemplate.overrides[].instanceRequirements",),
@@ -294,11 +298,7 @@ SHAPES: Mapping[str, AwsShape] = {
         NATIVE_AUTOSCALING_GROUP, (),
         templates=(
             _NATIVE_SPEC,
-            TemplateSpec("mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
-                         "launchTemplateId", "launchTemplateName"),
-            TemplateSpec("mixedInstancesPolicy.launchTemplate.overrides[]"
-                         ".launchTemplateSpecification", "launchTemplateId",
-                         "launchTemplateName"),
+            *_MIXED_INSTANCES_SPECS,
         ),
         overrides=("mixedInstancesPolicy.launchTemplate.overrides[].instanceType",),
         requirements=("mixedInstancesPolicy.launchTemplate.overrides[].instanceRequirements",),

@@ -6,7 +6,7 @@ property names checked against pulumi-aws 7 (see :mod:`custodes.custody.aws`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
 from custodes.catalog import aws_nitro_enclaves_problem, aws_sev_snp_supported
@@ -128,16 +128,29 @@ def sev_snp_supported_type(resource: Resource, context: Context) -> Iterator[Out
     type a group or fleet may launch from a SEV-SNP template (its overrides)."""
     if "sev-snp" not in facts.technologies(context.graph, resource):
         return
+    for where, instance_type in (yield from _instance_types(
+            resource, context, "whether they offer AMD SEV-SNP")):
+        if not aws_sev_snp_supported(instance_type):
+            yield Violation(f"{where}{instance_type} does not offer AMD SEV-SNP "
+                            "(M6a, C6a, R6a only)")
+
+
+def _instance_types(resource: Resource, context: Context,
+                    question: str) -> Generator[Outcome, None, list[tuple[str, str]]]:
+    """Yield what cannot be told of a workload's instance types (unknown, or chosen by
+    attributes, where ``question`` cannot be answered); return the named ones as
+    ``(where, type)``, ``where`` the path prefix of a message."""
+    named: list[tuple[str, str]] = []
     for path, instance_type in facts.instance_types(context.graph, resource):
         where = "" if path == "instanceType" else f"{path}: "
         if instance_type is UNKNOWN:
             yield Unresolved(f"{where}the instance type is unknown")
         elif instance_type is facts.ATTRIBUTE_SELECTED:
             yield Unresolved(f"{where}instances are chosen by attributes, not by type: "
-                             "whether they offer AMD SEV-SNP cannot be told")
-        elif isinstance(instance_type, str) and not aws_sev_snp_supported(instance_type):
-            yield Violation(f"{where}{instance_type} does not offer AMD SEV-SNP "
-                            "(M6a, C6a, R6a only)")
+                             f"{question} cannot be told")
+        elif isinstance(instance_type, str):
+            named.append((where, instance_type))
+    return named
 
 
 @rule(
@@ -156,17 +169,11 @@ def enclave_supported_type(resource: Resource, context: Context) -> Iterator[Out
     """``enclaveOptions.enabled`` only on a supported type, without hibernation."""
     if "nitro-enclaves" not in facts.technologies(context.graph, resource):
         return
-    for path, instance_type in facts.instance_types(context.graph, resource):
-        where = "" if path == "instanceType" else f"{path}: "
-        if instance_type is UNKNOWN:
-            yield Unresolved(f"{where}the instance type is unknown")
-        elif instance_type is facts.ATTRIBUTE_SELECTED:
-            yield Unresolved(f"{where}instances are chosen by attributes, not by type: "
-                             "whether they can be enclave parents cannot be told")
-        elif isinstance(instance_type, str):
-            problem = aws_nitro_enclaves_problem(instance_type)
-            if problem:
-                yield Violation(f"{where}{problem}")
+    for where, instance_type in (yield from _instance_types(
+            resource, context, "whether they can be enclave parents")):
+        problem = aws_nitro_enclaves_problem(instance_type)
+        if problem:
+            yield Violation(f"{where}{problem}")
     if is_true(facts.hibernation(context.graph, resource)):
         yield Violation("Nitro Enclaves cannot be used with hibernation")
 
