@@ -410,7 +410,7 @@ class _DiskCustody:
         )
         return provider.attest_uri.apply(lambda uri: uri or "")
 
-    def _key(self, vault: _Vault) -> azure_native.keyvault.Key:
+    def _key(self, vault: _Vault) -> "azure_native.keyvault.Key":
         keyvault = azure_native.keyvault
         release_policy = None
         if self._confidential:
@@ -441,7 +441,7 @@ class _DiskCustody:
         )
 
     def _disk_encryption_set(self, key_url: pulumi.Output[str],
-                             vault: _Vault | None) -> azure_native.compute.DiskEncryptionSet:
+                             vault: _Vault | None) -> "azure_native.compute.DiskEncryptionSet":
         compute = azure_native.compute
         return compute.DiskEncryptionSet(
             f"{self._name}-des",
@@ -462,7 +462,7 @@ class _DiskCustody:
             opts=self._child,
         )
 
-    def _grant_access(self, vault: _Vault, des: azure_native.compute.DiskEncryptionSet) -> None:
+    def _grant_access(self, vault: _Vault, des: "azure_native.compute.DiskEncryptionSet") -> None:
         """Key permissions for the set's identity and the Confidential VM Orchestrator."""
         keyvault = azure_native.keyvault
         principals: list[tuple[str, pulumi.Input[str], list[str]]] = [(
@@ -507,10 +507,10 @@ def _virtual_machine(
     name: str,
     plan: VmPlan,
     args: Mapping[str, Any],
-    managed_disk: azure_native.compute.ManagedDiskParametersArgs,
-    security_profile: azure_native.compute.SecurityProfileArgs | None,
+    managed_disk: "azure_native.compute.ManagedDiskParametersArgs",
+    security_profile: "azure_native.compute.SecurityProfileArgs | None",
     opts: pulumi.ResourceOptions,
-) -> azure_native.compute.VirtualMachine:
+) -> "azure_native.compute.VirtualMachine":
     compute = azure_native.compute
     publisher, offer, sku, version = plan.image
     return compute.VirtualMachine(

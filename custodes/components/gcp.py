@@ -378,7 +378,7 @@ def _crypto_key(
     *,
     external_key_uri: str | None = None,
     ekm_connection_key_path: str | None = None,
-) -> tuple[gcp.kms.CryptoKey, list[pulumi.Resource]]:
+) -> "tuple[gcp.kms.CryptoKey, list[pulumi.Resource]]":
     """A Cloud KMS key at the plan's protection level, with its external version if any."""
     level = plan.protection_level or "HSM"
     external = level in ("EXTERNAL", "EXTERNAL_VPC")
@@ -571,7 +571,7 @@ class ConfidentialSpaceWorkload(pulumi.ComponentResource):
 
     def _workload_identity(
         self, name: str, plan: SpacePlan, project: pulumi.Input[str] | None,
-    ) -> tuple[gcp.serviceaccount.Account, gcp.projects.IAMMember]:
+    ) -> "tuple[gcp.serviceaccount.Account, gcp.projects.IAMMember]":
         """The service account the workload runs as, allowed to request attestation tokens."""
         child = pulumi.ResourceOptions(parent=self)
         account = gcp.serviceaccount.Account(
@@ -594,9 +594,9 @@ class ConfidentialSpaceWorkload(pulumi.ComponentResource):
 
     def _attestation_pool(
         self, name: str, plan: SpacePlan, project: pulumi.Input[str] | None,
-        account: gcp.serviceaccount.Account,
-    ) -> tuple[gcp.iam.WorkloadIdentityPool, gcp.iam.WorkloadIdentityPoolProvider,
-               pulumi.Output[str]]:
+        account: "gcp.serviceaccount.Account",
+    ) -> "tuple[gcp.iam.WorkloadIdentityPool, gcp.iam.WorkloadIdentityPoolProvider, " \
+         "pulumi.Output[str]]":
         """The pool whose provider admits only the pinned workload's attestation tokens."""
         child = pulumi.ResourceOptions(parent=self)
         pool = gcp.iam.WorkloadIdentityPool(
@@ -621,7 +621,7 @@ class ConfidentialSpaceWorkload(pulumi.ComponentResource):
         return pool, provider, condition
 
     def _workload_key(self, name: str, plan: SpacePlan, args: Mapping[str, Any],
-                      pool: gcp.iam.WorkloadIdentityPool) -> gcp.kms.CryptoKey:
+                      pool: "gcp.iam.WorkloadIdentityPool") -> "gcp.kms.CryptoKey":
         """The workload's key, whose decrypt role only the pool's identities hold."""
         key, _ = _crypto_key(self, f"{name}-workload-key", args["key_ring"], plan.workload_key,
                              args)
