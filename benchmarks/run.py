@@ -355,9 +355,12 @@ sys.__stdout__.flush()
 os._exit(0)  # the SDK's gRPC threads can keep a finished run alive (as in the runner)
 """
 # Run in a child process: the CPU seconds this process takes to import the packages named in
-# argv[1:], in order, loading each lazy one (a provider SDK's subpackage loads on first use).
+# argv[1:], in order, loading each lazy one (a provider SDK's subpackage loads on first use),
+# in the state the check's runner imports them in: its own modules loaded, its collector tuned.
 SDK_IMPORT_CODE = """\
 import importlib, sys, time
+from custodes.sources.program import runner
+runner.tune_collector()
 start = time.process_time()
 for name in sys.argv[1:]:
     getattr(importlib.import_module(name), "__all__", None)
@@ -394,7 +397,10 @@ def sdk_import_once(packages: Sequence[str]) -> float:
 
     Timed inside the importing process (``time.process_time``), so interpreter
     start-up and teardown are not counted: the check's runner pays neither for the
-    SDKs (it ends with ``os._exit``).
+    SDKs (it ends with ``os._exit``). The process is first put in the runner's state
+    (its modules imported, its garbage collector tuned), so that the figure is what
+    the SDKs cost the runner: neither the standard modules custodes and the SDKs
+    share nor the collector's setting is counted as the SDKs'.
     """
     output = subprocess.run([sys.executable, "-c", SDK_IMPORT_CODE, *packages],
                             capture_output=True, text=True, check=True, cwd=tempfile.gettempdir())
@@ -652,7 +658,9 @@ def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, f
                   "it: a provider SDK loads a subpackage such as `pulumi_gcp.compute` lazily, "
                   "on first use, so `import pulumi_gcp` alone costs next to nothing); *SDK "
                   "import* is the CPU time a fresh process takes to import and load them, "
-                  "timed inside it (no interpreter start-up or teardown), and *to the "
+                  "timed inside it (no interpreter start-up or teardown) once it is in the "
+                  "state the check's runner imports them in (custodes' runner module "
+                  "loaded, its garbage-collector threshold set), and *to the "
                   "verdict* is the check's CPU time less that (the program runs in a child "
                   "process, counted too).", ""]
         lines += [*table(["project", "load", "wall", "CPU", "peak RSS", "resources",

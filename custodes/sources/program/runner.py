@@ -12,6 +12,7 @@ position — and secrets are redacted before anything leaves this process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.abc
 import importlib.machinery
 import json
@@ -25,6 +26,10 @@ from pathlib import Path
 from typing import Any
 
 EXIT_PROGRAM_FAILED = 3
+
+# The cyclic collector's first-generation threshold while the program runs (Python's
+# default: 700); see :func:`tune_collector`.
+COLLECTOR_THRESHOLD = 10_000
 
 SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -294,6 +299,21 @@ def install_standard_library_first() -> None:
     sys.meta_path.insert(index, finder)
 
 
+def tune_collector() -> None:
+    """Collect reference cycles every :data:`COLLECTOR_THRESHOLD` allocations, not every 700.
+
+    Loading a provider SDK's module (``pulumi_gcp.compute``: every resource,
+    input and output type of a cloud service) allocates hundreds of thousands
+    of objects that live as long as the process, and next to no garbage: at
+    Python's default threshold the collector runs about 400 times while one
+    loads, three of them full passes over everything, a sixth of the load
+    time. The collector still runs (a program that makes cyclic garbage in a
+    loop keeps bounded memory), a fourteenth as often.
+    """
+    _, second, third = gc.get_threshold()
+    gc.set_threshold(COLLECTOR_THRESHOLD, second, third)
+
+
 def _describe(error: BaseException) -> str:
     """One line naming the exception and where in the user's program it was raised."""
     name = type(error).__name__
@@ -310,6 +330,7 @@ def _describe(error: BaseException) -> str:
 def main(argv: list[str]) -> int:
     project_dir, main_file, out_file = Path(argv[0]).resolve(), Path(argv[1]), Path(argv[2])
     settings = json.loads(Path(argv[3]).read_text(encoding="utf-8"))
+    tune_collector()
     # Whatever the program prints goes to stderr: stdout is never the report's.
     sys.stdout = sys.stderr
     try:
