@@ -8,7 +8,7 @@ the same report, byte for byte, in every format.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -174,18 +174,29 @@ def run_rule(rule: Rule, resource: Resource, context: Context) -> list[tuple[Res
     A rule that trips over an unknown value reports "unresolved" rather than
     passing; any other failure is an error naming the rule and the resource.
     """
-    try:
-        outcomes = list(rule.check(resource, context))  # Rule.run, one generator less
-    except UnknownValueError:
-        return [(resource, "a value this rule needs is unknown", True)]
-    except Exception as error:  # reported as one line naming the rule, never a traceback
-        raise CustodesError(
-            f"rule {rule.id} failed on {resource.urn}: {type(error).__name__}"
-        ) from error
-    return [
-        (outcome.resource or resource, outcome.message, isinstance(outcome, Unresolved))
-        for outcome in outcomes
-    ]
+    return [(target, message, unresolved)
+            for _, target, message, unresolved in run_rule_over(rule, (resource,), context)]
+
+
+def run_rule_over(rule: Rule, resources: Iterable[Resource], context: Context) -> Iterator[
+    tuple[Resource, Resource, str, bool]
+]:
+    """:func:`run_rule` on each of ``resources`` in turn, as (judged resource, target
+    resource, message, unresolved): one loop where a stack's resources meet a rule."""
+    check = rule.check  # Rule.run, one generator less
+    for resource in resources:
+        try:
+            outcomes = list(check(resource, context))
+        except UnknownValueError:
+            yield resource, resource, "a value this rule needs is unknown", True
+            continue
+        except Exception as error:  # reported as one line naming the rule, never a traceback
+            raise CustodesError(
+                f"rule {rule.id} failed on {resource.urn}: {type(error).__name__}"
+            ) from error
+        for outcome in outcomes:
+            yield (resource, outcome.resource or resource, outcome.message,
+                   isinstance(outcome, Unresolved))
 
 
 def evaluate(graph: Graph, settings: Settings | None = None,
@@ -198,6 +209,9 @@ def evaluate(graph: Graph, settings: Settings | None = None,
     context = Context(graph)
     findings: dict[tuple[str, str, str], Finding] = {}
     checks: list[tuple[str, str]] = []
+    # The URNs each rule judged, sorted and each once: computed once per type list,
+    # which many rules share.
+    judged: dict[tuple[str, ...], list[str]] = {}
     for rule in catalogue().values():  # in rule id order
         level = settings.level(rule)
         if level == "disabled":
@@ -208,14 +222,19 @@ def evaluate(graph: Graph, settings: Settings | None = None,
             else "advisory"
         rule_context = context.with_config(settings.config(rule))
         resources = rule.resources(rule_context)
-        for resource in resources:
-            for target, message, unresolved in run_rule(rule, resource, rule_context):
-                finding = _finding(rule, unresolved_level if unresolved else level, target,
-                                   message, unresolved)
-                findings.setdefault(finding.sort_key, finding)
+        for _, target, message, unresolved in run_rule_over(rule, resources, rule_context):
+            finding = _finding(rule, unresolved_level if unresolved else level, target,
+                               message, unresolved)
+            findings.setdefault(finding.sort_key, finding)
         # Each rule's (rule id, URN) pairs sorted and each once; rules come in id order,
         # so the whole list is sorted as it grows.
-        checks.extend((rule.id, urn) for urn in sorted({resource.urn for resource in resources}))
+        if rule.select is None:
+            urns = judged.get(rule.types)
+            if urns is None:
+                urns = judged[rule.types] = sorted({resource.urn for resource in resources})
+        else:
+            urns = sorted({resource.urn for resource in resources})
+        checks.extend((rule.id, urn) for urn in urns)
         if on_rule is not None:
             on_rule(rule)
     ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))

@@ -52,12 +52,16 @@ def dumps_indented(document: Any, ascii: bool = False) -> str:
 
     ``ascii``: every non-ASCII character escaped (``json.dumps``' default).
     """
+    return dumps_indented_bytes(document, ascii).decode("utf-8")
+
+
+def dumps_indented_bytes(document: Any, ascii: bool = False) -> bytes:
+    """:func:`dumps_indented` as UTF-8 bytes, ready to write (no copy through ``str``)."""
     try:
-        text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-                            ).decode("utf-8")
+        data = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except TypeError:
-        return json.dumps(document, indent=2, ensure_ascii=ascii) + "\n"
-    if ascii and (not text.isascii() or "\x7f" in text):
+        return (json.dumps(document, indent=2, ensure_ascii=ascii) + "\n").encode("utf-8")
+    if ascii and (not data.isascii() or b"\x7f" in data):
         # orjson writes UTF-8 only; such a character occurs only inside a string.
-        text = _NON_ASCII.sub(_escaped, text)
-    return text
+        return _NON_ASCII.sub(_escaped, data.decode("utf-8")).encode("utf-8")
+    return data

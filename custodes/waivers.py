@@ -42,14 +42,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from custodes.engine import Finding, Report, finding_message
 from custodes.errors import InputError, shown
 from custodes.model import Resource, SourcePosition
 from custodes.positions import display_path, relocate
 from custodes.rules.registry import Context, Outcome, Rule, catalogue
-from custodes.settings_files import BoundedLoader, load_yaml, read_settings_text
+from custodes.settings_files import load_yaml, read_settings_text
 
 if TYPE_CHECKING:
     import jsonschema
@@ -181,28 +179,11 @@ def schema() -> dict[str, Any]:
     return document
 
 
-class _Loader(BoundedLoader):
-    """Safe YAML without implicit dates: ``expires`` stays text, for the schema to judge."""
-
-
-def _timestamp_as_text(loader: _Loader, node: yaml.Node) -> str:
-    # A timestamp tag only ever marks a scalar.
-    assert isinstance(node, yaml.ScalarNode)
-    return str(loader.construct_scalar(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
-
-
 def _entry_lines(text: str) -> list[int]:
     """The line (1-based) of each entry of ``waivers``, in order."""
-    node = yaml.compose(text, Loader=_Loader)
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if key.value == "waivers" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
+    from custodes.yaml_safe import entry_lines
+
+    return entry_lines(text, "waivers")
 
 
 def _location(error: jsonschema.ValidationError) -> str:
@@ -217,7 +198,7 @@ def _location(error: jsonschema.ValidationError) -> str:
 
 def parse_waivers(text: str, where: str) -> tuple[Waiver, ...]:
     """The waivers of a file's text; :class:`InputError` naming the entry for anything bad."""
-    document = load_yaml(text, where, _Loader, kind="a waivers file")
+    document = load_yaml(text, where, kind="a waivers file", dates_as_text=True)
     lines = _entry_lines(text)  # valid YAML, and bounded: loaded just above
     if document is None:
         return ()

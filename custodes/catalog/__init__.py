@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from custodes.errors import InputError
 
@@ -37,6 +38,37 @@ def load(path: str | None = None) -> dict[str, Any]:
     return dict(json.loads(text))
 
 
+Answer = TypeVar("Answer")
+
+
+def _per_catalogue(lookup: Callable[..., Answer]) -> Callable[..., Answer]:
+    """``lookup`` with its answers kept for the catalogue document in force.
+
+    Rules ask the same few machine types of every resource of a stack; an answer
+    depends only on the arguments and the document :func:`load` returns, so it is
+    computed once per document (another document, after ``load.cache_clear()``,
+    starts afresh).
+    """
+    answers: dict[tuple[Any, ...], Answer] = {}
+    source: list[dict[str, Any]] = []
+
+    @wraps(lookup)
+    def cached(*arguments: Any) -> Answer:
+        document = load()
+        if not source or source[0] is not document:
+            answers.clear()
+            source[:] = [document]
+        try:
+            return answers[arguments]
+        except KeyError:
+            answer = answers[arguments] = lookup(*arguments)
+            return answer
+        except TypeError:  # an argument that cannot be a key: asked afresh
+            return lookup(*arguments)
+
+    return cached
+
+
 # --- AWS -------------------------------------------------------------------
 
 _AWS_TYPE = re.compile(r"^(?P<family>[a-z][a-z0-9-]*?)\.(?P<size>[a-z0-9-]+)$")
@@ -54,6 +86,7 @@ class AwsInstanceType:
     arm64: bool
 
 
+@_per_catalogue
 def aws_instance_type(name: str) -> AwsInstanceType | None:
     """Parse ``m6a.large``; ``None`` for a string that is not an instance type."""
     match = _AWS_TYPE.match(name.strip().lower())
@@ -81,6 +114,7 @@ def _aws_vcpus(size: str) -> int | None:
 _AWS_FAMILY = re.compile(r"^[a-z]+\d[a-z0-9-]*$")
 
 
+@_per_catalogue
 def aws_sev_snp_supported(instance_type: str) -> bool:
     """Whether EC2 offers AMD SEV-SNP on this type (M6a, C6a, R6a).
 
@@ -97,6 +131,7 @@ def aws_sev_snp_supported(instance_type: str) -> bool:
     return parsed.family in load()["aws"]["sev_snp_families"]
 
 
+@_per_catalogue
 def aws_nitro_enclaves_problem(instance_type: str) -> str | None:
     """Why this type cannot be a Nitro Enclaves parent, or ``None`` when it can."""
     parsed = aws_instance_type(instance_type)
@@ -150,6 +185,7 @@ def azure_series(vm_size: str) -> str | None:
     return "DCsv2" if series == "DCv2" else series
 
 
+@_per_catalogue
 def azure_confidential_vm_technology(vm_size: str) -> str | None:
     """``sev-snp`` or ``tdx`` for a confidential VM size, ``None`` otherwise.
 
@@ -190,6 +226,7 @@ def gcp_series(machine_type: str) -> str:
     return gcp_machine_type(machine_type).split("-", 1)[0].lower()
 
 
+@_per_catalogue
 def gcp_confidential_supported(machine_type: str, technology: str) -> bool:
     """Whether GCP offers ``technology`` (``sev``, ``sev-snp``, ``tdx``) on this type.
 

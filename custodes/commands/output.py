@@ -73,11 +73,13 @@ def print_warning(message: str) -> None:
     print_line(f"custodes: warning: {' '.join(message.split())}")
 
 
-def write(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output``, or to stdout, as UTF-8 whatever stdout's encoding is.
+def write(text: str | bytes, output: str | None) -> None:
+    """Write ``text`` (or its UTF-8 bytes) to ``output``, or to stdout, as UTF-8 whatever
+    stdout's encoding is.
 
     A closed stdout is a :class:`UsageError` (use ``--output``).
     """
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if output is None:
         stream = sys.stdout
         try:
@@ -88,10 +90,10 @@ def write(text: str, output: str | None) -> None:
                 # UTF-8, the encoding of every format (and of --output), even where a pipe's
                 # default is another (PYTHONIOENCODING=cp1252 on Windows).
                 stream.flush()
-                binary.write(text.encode("utf-8"))
+                binary.write(data)
                 binary.flush()
             else:
-                stream.write(text)
+                stream.write(data.decode("utf-8"))
                 stream.flush()
         except BrokenPipeError:
             raise
@@ -101,7 +103,7 @@ def write(text: str, output: str | None) -> None:
                              "use --output FILE") from None
         return
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_bytes(data)
     except OSError as error:
         raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
 
@@ -123,7 +125,7 @@ def emit(report: Report, arguments: argparse.Namespace,
 
     ``waivers`` already read by the command (None: read them now).
     """
-    from custodes.report import render
+    from custodes.report import render_bytes
     from custodes.waivers import apply_waivers
 
     waivers = read_waivers(arguments) if waivers is None else waivers
@@ -134,9 +136,10 @@ def emit(report: Report, arguments: argparse.Namespace,
             and sys.stdout.isatty()
         from custodes.report.text import render as render_text
 
-        text = render_text(report, color=on_terminal, width=text_width(on_terminal))
+        text: str | bytes = render_text(report, color=on_terminal,
+                                        width=text_width(on_terminal))
     else:
-        text = render(report, arguments.format)
+        text = render_bytes(report, arguments.format)
     write(text, arguments.output)
     if arguments.format == "github":
         from custodes.report.github import append_step_summary

@@ -37,7 +37,7 @@ class CustodyLevel(IntEnum):
     @property
     def label(self) -> str:
         """The kebab-case name used in reports and configuration."""
-        return self.name.lower().replace("_", "-")
+        return _LABELS[self]
 
     @classmethod
     def parse(cls, label: str) -> CustodyLevel:
@@ -45,6 +45,8 @@ class CustodyLevel(IntEnum):
         return cls[label.upper().replace("-", "_")]
 
 
+# Each level's label, spelled once (every key of every report asks for it).
+_LABELS = {level: level.name.lower().replace("_", "-") for level in CustodyLevel}
 CUSTODY_LABELS = tuple(level.label for level in CustodyLevel)
 
 

@@ -447,14 +447,12 @@ def templates(graph: Graph, resource: Resource) -> tuple[NamedTemplate, ...]:
 
     By id first, then by name; computed once per resource and graph.
     """
-    shape = SHAPES.get(resource.type)
-    if shape is None or not shape.templates:
-        return ()
-    cache: dict[str, tuple[NamedTemplate, ...]] = graph.derived(("aws-named-templates",),
-                                                               lambda graph: {})
+    cache: dict[str, tuple[NamedTemplate, ...]] = graph.memo(("aws-named-templates",))
     found = cache.get(resource.urn)
     if found is None:
-        found = cache[resource.urn] = tuple(_named_templates(graph, resource, shape))
+        shape = SHAPES.get(resource.type)
+        found = cache[resource.urn] = () if shape is None or not shape.templates else \
+            tuple(_named_templates(graph, resource, shape))
     return found
 
 
@@ -491,30 +489,36 @@ def technologies(graph: Graph, resource: Resource) -> tuple[str, ...]:
     instance's parameters override its launch template's; may hold
     :data:`~custodes.custody.shapes.UNKNOWN_TECHNOLOGY`.
     """
-    shape = SHAPES.get(resource.type)
-    if shape is None:
-        return ()
-    cache: dict[str, tuple[str, ...]] = graph.derived(("aws-technologies",), lambda graph: {})
+    cache: dict[str, tuple[str, ...]] = graph.memo(("aws-technologies",))
     known = cache.get(resource.urn)
     if known is None:
-        known = cache[resource.urn] = _technologies(graph, resource, shape)
+        shape = SHAPES.get(resource.type)
+        known = cache[resource.urn] = () if shape is None else \
+            _technologies(graph, resource, shape)
     return known
+
+
+# The order technologies are reported in: the EC2 switches'.
+_TECHNOLOGY_ORDER = {switch.technology: index for index, switch in enumerate(_EC2_SWITCHES)}
 
 
 def _technologies(graph: Graph, resource: Resource, shape: AwsShape) -> tuple[str, ...]:
     found = list(shape.technologies(resource))
-    if shape.templates:
+    named = templates(graph, resource)
+    if named:
         own = {switch.technology for switch in shape.switches
                if shape.get(resource, switch.path) is not None}
-        for named in templates(graph, resource):
-            for template in named.candidates:
-                for technology in technologies(graph, template):
+        for template in named:
+            for candidate in template.candidates:
+                for technology in technologies(graph, candidate):
                     if technology not in own and technology not in found:
                         found.append(technology)
     if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
         found.remove(UNKNOWN_TECHNOLOGY)
-    order = {switch.technology: index for index, switch in enumerate(_EC2_SWITCHES)}
-    return tuple(sorted(found, key=lambda technology: order.get(technology, len(order))))
+    if len(found) > 1:
+        found.sort(key=lambda technology: _TECHNOLOGY_ORDER.get(technology,
+                                                                 len(_TECHNOLOGY_ORDER)))
+    return tuple(found)
 
 
 def instance_types(graph: Graph, resource: Resource) -> list[tuple[str, Any]]:
@@ -634,6 +638,8 @@ def _reference_custody(
     seen: frozenset[str] = frozenset(),
 ) -> tuple[CustodyLevel | None, str]:
     if state == "resolved":
+        if len(candidates) == 1:
+            return key_custody(graph, candidates[0], seen)
         results = [key_custody(graph, candidate, seen) for candidate in candidates]
         level = weakest(level for level, _ in results)
         return level, "; ".join(sorted({note for _, note in results}))
@@ -656,6 +662,17 @@ def disk_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody
             level, note = default
             return KeyCustody(path, level, f"account default EBS key: {note}")
         return KeyCustody(path, CustodyLevel.PROVIDER, "no kmsKeyId: the AWS-managed key aws/ebs")
+    if isinstance(value, str):
+        # A key named in text is judged the same whoever names it: once per graph.
+        known: dict[tuple[str, str], KeyCustody] = graph.memo(("aws-disk-keys",))
+        custody = known.get((path, value))
+        if custody is None:
+            custody = known[(path, value)] = _disk_key(graph, owner, path, value)
+        return custody
+    return _disk_key(graph, owner, path, value)
+
+
+def _disk_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody:
     reference = graph.reference(owner, path, value, KEY_TYPES)
     level, note = _reference_custody(graph, reference.state, reference.candidates, value)
     key = reference.target
@@ -723,8 +740,11 @@ def _device_key(graph: Graph, owner: Resource, path: str, device: Any,
 
 
 def _encrypted_by_default(graph: Graph) -> bool:
-    return any(_encrypted(setting.get("enabled"))
-               for setting in graph.of_type(ENCRYPTION_BY_DEFAULT))
+    def build(graph: Graph) -> bool:
+        return any(_encrypted(setting.get("enabled"))
+                   for setting in graph.of_type(ENCRYPTION_BY_DEFAULT))
+
+    return graph.derived(("aws-ebs-encryption-by-default",), build)
 
 
 def _device_keys(graph: Graph, resource: Resource) -> Iterator[KeyCustody]:
@@ -1033,11 +1053,12 @@ def _attested_roles(graph: Graph) -> Mapping[str, tuple[bool, tuple[Resource, ..
     """
     def build(graph: Graph) -> Mapping[str, tuple[bool, tuple[Resource, ...]]]:
         roles: dict[str, tuple[bool, list[Resource]]] = {}
-        tpm = _mentions_nitro_tpm(graph)
+        if not graph.of_type(*ROLE_TYPES):
+            return {}  # an instance's roles are roles of the stack (instance_roles)
         for instance in graph.of_type(*WORKLOAD_TYPES):
             found = technologies(graph, instance)
             enclave = "nitro-enclaves" in found
-            if not enclave and (not tpm or "sev-snp" not in found):
+            if not enclave and ("sev-snp" not in found or not _mentions_nitro_tpm(graph)):
                 continue
             for role in instance_roles(graph, instance):
                 was, instances = roles.get(role.urn, (False, []))
@@ -1163,8 +1184,7 @@ def role_policies(graph: Graph, role: Resource) -> list[tuple[str, Any]]:
     ``managedPolicyArns``; aws-native ``managedPolicyArns`` and
     ``aws-native:iam:ManagedPolicy`` ``roles``). Computed once per role and graph.
     """
-    cache: dict[str, list[tuple[str, Any]]] = graph.derived(("aws-role-policies",),
-                                                             lambda graph: {})
+    cache: dict[str, list[tuple[str, Any]]] = graph.memo(("aws-role-policies",))
     found = cache.get(role.urn)
     if found is None:
         found = cache[role.urn] = list(_role_policies(graph, role))
@@ -1265,8 +1285,7 @@ def _native_managed_by_role(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
 def _role_statements(graph: Graph, role: Resource) -> tuple[list[Statement], list[str]]:
     """Every statement of the role's identity policies, and the places that are unknown
     (parsed once per role and graph)."""
-    cache: dict[str, tuple[list[Statement], list[str]]] = graph.derived(
-        ("aws-role-statements",), lambda graph: {})
+    cache: dict[str, tuple[list[Statement], list[str]]] = graph.memo(("aws-role-statements",))
     found = cache.get(role.urn)
     if found is None:
         statements: list[Statement] = []
@@ -1430,8 +1449,7 @@ def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
     """
     if key is None or key.type not in (KMS_KEY, NATIVE_KMS_KEY):
         return ReleaseBinding(False)
-    bindings: dict[str, ReleaseBinding] = graph.derived(("aws-release-bindings",),
-                                                        lambda graph: {})
+    bindings: dict[str, ReleaseBinding] = graph.memo(("aws-release-bindings",))
     binding = bindings.get(key.urn)
     if binding is None:
         binding = bindings[key.urn] = _release_binding(graph, key)
@@ -1453,6 +1471,8 @@ def _release_binding(graph: Graph, key: Resource) -> ReleaseBinding:
     statements = key_statements(graph, key)
     if statements is None:
         return ReleaseBinding(None, unknowns=("the key policy is unknown or cannot be read",))
+    if not parents.roles:
+        return ReleaseBinding(False)  # no attested instance's role to release to
     grants = key_grants(graph, key)
     problems: list[str] = []
     unknowns: list[str] = []
@@ -1592,10 +1612,12 @@ def _keys_by_role(graph: Graph) -> tuple[tuple[Resource, ...], Mapping[str, tupl
 
 
 def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
+    keys, by_role = _keys_by_role(graph)
+    if not by_role:
+        return  # no key of the stack releases to an attested role
     roles = instance_roles(graph, parent)
     if not roles:
         return
-    keys, by_role = _keys_by_role(graph)
     positions = sorted({position for role in roles for position in by_role.get(role.urn, ())})
     for position in positions:
         key = keys[position]

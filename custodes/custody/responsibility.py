@@ -31,9 +31,9 @@ def holders(workload: Workload) -> dict[str, Holder]:
     custody: Holder
     if not levels:
         custody = "unresolved"
-    elif any(level is CustodyLevel.PROVIDER for level in levels):
+    elif CustodyLevel.PROVIDER in levels:
         custody = "provider"
-    elif any(level is None for level in levels):
+    elif None in levels:
         custody = "unresolved"
     else:
         custody = "customer"

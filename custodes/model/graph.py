@@ -25,7 +25,7 @@ ReferenceState = Literal["absent", "resolved", "external", "unknown"]
 T = TypeVar("T")
 
 # Outputs that identify a resource when another resource refers to it.
-_IDENTIFIER_OUTPUTS = (
+_IDENTIFIER_OUTPUTS = frozenset({
     "arn",
     "id",
     "keyId",
@@ -35,7 +35,7 @@ _IDENTIFIER_OUTPUTS = (
     "attestUri",
     "uniqueId",
     "crn",  # IBM Cloud resource names
-)
+})
 _GCP_PREFIX = re.compile(r"^https://[a-z0-9.-]+\.googleapis\.com/(?:compute/)?(?:v1|beta)/")
 _GCP_KEY_VERSION = re.compile(r"/cryptoKeyVersions/[^/]+$")
 _AZURE_KEY_URL = re.compile(r"^(https://[^/]+/keys/[^/]+)(?:/[^/]*)?$", re.IGNORECASE)
@@ -104,9 +104,7 @@ class Graph:
             if resource.parent:
                 self._children[resource.parent].append(resource)
             for identifier in _identifiers(resource):
-                bucket = self._by_identifier[identifier]
-                if resource not in bucket:
-                    bucket.append(resource)
+                self._by_identifier[identifier].append(resource)
 
     def __len__(self) -> int:
         return len(self._by_urn)
@@ -217,6 +215,14 @@ class Graph:
             value = self._derived[key] = build(self)
         return value
 
+    def memo(self, key: Any) -> dict[Any, Any]:
+        """A dictionary kept for this graph under ``key`` (as :meth:`derived` keeps an
+        index): the per-resource cache of a derivation computed resource by resource."""
+        found: dict[Any, Any] | None = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = {}
+        return found
+
     def _dependency_candidates(
         self, resource: Resource, path: str, types: tuple[str, ...]
     ) -> tuple[Resource, ...]:
@@ -238,19 +244,21 @@ def _urn_of(resource: Resource) -> str:
     return resource.urn
 
 
-def _identifiers(resource: Resource) -> Iterator[str]:
-    if resource.id:
-        yield normalise_identifier(resource.id)
+def _identifiers(resource: Resource) -> set[str]:
+    """Every identifier the resource is named by, each once: its id and identifying
+    outputs (normalised), and an alias's own name (``alias/…``)."""
     outputs = resource.outputs
     if type(outputs) is not dict and not isinstance(outputs, Mapping):  # dict: no ABC check
         outputs = {}
-    for name in _IDENTIFIER_OUTPUTS:
-        value = outputs.get(name)
-        if isinstance(value, str) and value:
-            yield normalise_identifier(value)
+    spelled = {value for name in _IDENTIFIER_OUTPUTS.intersection(outputs)
+               if isinstance(value := outputs[name], str) and value}
+    if resource.id:
+        spelled.add(resource.id)
+    found = {normalise_identifier(value) for value in spelled}
     # An alias is named by its own name (`alias/…`) as well as its ARN.
     if resource.type == "aws:kms/alias:Alias":
         for alias_name in (resource.props.get("name"), resource.outputs.get("name")):
             if isinstance(alias_name, str) and alias_name:
-                yield alias_name
+                found.add(alias_name)
                 break
+    return found

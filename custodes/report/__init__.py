@@ -1,4 +1,5 @@
-"""Reporters: one module per output format, each a function ``render(report) -> str``.
+"""Reporters: one module per output format, each a function ``render(report) -> str``
+(and, where the text is large, ``render_bytes(report) -> bytes``: the same text as UTF-8).
 
 Every reporter renders the same :class:`~custodes.engine.Report`; none
 computes anything the engine has not. Secret values never reach a report:
@@ -42,3 +43,13 @@ def renderers() -> dict[str, Renderer]:
 def render(report: Report, format_name: str) -> str:
     """``report`` in the named format."""
     return renderer(format_name)(report)
+
+
+def render_bytes(report: Report, format_name: str) -> bytes:
+    """``report`` in the named format as UTF-8 bytes, what is written (``KeyError`` for an
+    unknown name): the module's ``render_bytes`` where it has one, else its text encoded."""
+    module = importlib.import_module(f"custodes.report.{MODULES[format_name]}")
+    encoded: Callable[[Report], bytes] | None = getattr(module, "render_bytes", None)
+    if encoded is not None:
+        return encoded(report)
+    return renderer(format_name)(report).encode("utf-8")

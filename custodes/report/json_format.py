@@ -43,4 +43,9 @@ def document(report: Report) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     """The report as JSON text (stable key order, one trailing newline)."""
-    return jsontext.dumps_indented(document(report), ascii=True)
+    return render_bytes(report).decode("utf-8")
+
+
+def render_bytes(report: Report) -> bytes:
+    """:func:`render` as the UTF-8 bytes written (a report of 10,000 workloads is 25 MB)."""
+    return jsontext.dumps_indented_bytes(document(report), ascii=True)

@@ -173,4 +173,9 @@ def document(report: Report) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     """The report as SARIF JSON text."""
-    return jsontext.dumps_indented(document(report))
+    return render_bytes(report).decode("utf-8")
+
+
+def render_bytes(report: Report) -> bytes:
+    """:func:`render` as the UTF-8 bytes written."""
+    return jsontext.dumps_indented_bytes(document(report))

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from custodes.custody.responsibility import DUTIES, HOLDERS
 from custodes.engine import Finding, Report
 from custodes.model import SourcePosition
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
 
 _ENFORCEMENT_STYLE = {"mandatory": "bold red", "advisory": "yellow", "disabled": "dim"}
 # C0 and C1 control characters but newline: a resource name or message from the input
@@ -41,6 +43,10 @@ def clean(text: str) -> str:
     """
     # Most text has no control character: a search finds that faster than translate.
     return text.translate(_CONTROLS) if _ANY_CONTROL.search(text) else text
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def _plural(count: int, noun: str) -> str:
@@ -106,13 +112,21 @@ def as_written(message: str, language_name: str | None) -> str:
     match = _PATH.match(rest)
     if match is None or not rest[match.end():].startswith(": "):
         return message
-    path = match.group(0)
-    names = set(_CAMEL.findall(path))
+    python_path, names = _spelled(match.group(0))
     if not names:
         return message
-    tail = _CAMEL.sub(lambda m: _snake(m.group(0)) if m.group(0) in names else m.group(0),
-                      rest[match.end():])
-    return f"{prefix}{_python_path(path)}{tail}"
+    tail = rest[match.end():]
+    if any(name in tail for name in names):  # most tails repeat none of the path's names
+        tail = _CAMEL.sub(lambda m: _snake(m.group(0)) if m.group(0) in names else m.group(0),
+                          tail)
+    return f"{prefix}{python_path}{tail}"
+
+
+@lru_cache(maxsize=4096)
+def _spelled(path: str) -> tuple[str, frozenset[str]]:
+    """A property path as Python spells it, and the camelCase names in it (a few paths
+    recur in thousands of messages)."""
+    return _python_path(path), frozenset(_CAMEL.findall(path))
 
 
 def _groups(findings: tuple[Finding, ...]) -> list[list[Finding]]:
@@ -149,7 +163,7 @@ def read_more(rule_id: str) -> str:
 Pieces = list[tuple[str, str]]
 
 
-def _findings(report: Report) -> Pieces:
+def _findings(report: Report, clean: Callable[[str], str] = clean) -> Pieces:
     pieces: Pieces = [("Findings\n", "bold")]
     add = pieces.append
     for _, findings in report.by_resource:
@@ -180,7 +194,7 @@ def _findings(report: Report) -> Pieces:
 _BOUND = {True: "yes", False: "no", None: "unknown"}
 
 
-def _workloads(report: Report) -> Pieces:
+def _workloads(report: Report, clean: Callable[[str], str] = clean) -> Pieces:
     pieces: Pieces = [("Confidential workloads and key custody\n", "bold")]
     add = pieces.append
     for workload in report.custody:
@@ -201,21 +215,56 @@ def _workloads(report: Report) -> Pieces:
 
 def _text(pieces: Pieces) -> Text:
     """The pieces as one Rich ``Text``."""
+    from rich.text import Text
+
     text = Text()
     for piece, style in pieces:
         text.append(piece, style=style)
     return text
 
 
-def _matrix_table(report: Report) -> Table:
-    table = Table(title="Responsibility matrix (workloads per holder)", title_justify="left")
-    table.add_column("duty")
-    for holder in HOLDERS:
-        table.add_column(holder, justify="right")
+_MATRIX_TITLE = "Responsibility matrix (workloads per holder)"
+
+
+def _matrix_cells(report: Report) -> list[list[str]]:
+    """The matrix as text cells: the header row, then one row per duty (counts)."""
     rows = {row["duty"]: row for row in report.responsibility}
-    for duty in DUTIES:
-        table.add_row(duty, *(str(len(rows[duty][holder])) for holder in HOLDERS))
+    return [["duty", *HOLDERS],
+            *([duty, *(str(len(rows[duty][holder])) for holder in HOLDERS)] for duty in DUTIES)]
+
+
+def _matrix_table(report: Report) -> Table:
+    from rich.table import Table
+
+    header, *rows = _matrix_cells(report)
+    table = Table(title=_MATRIX_TITLE, title_justify="left")
+    table.add_column(header[0])
+    for holder in header[1:]:
+        table.add_column(holder, justify="right")
+    for row in rows:
+        table.add_row(*row)
     return table
+
+
+def _matrix_plain(report: Report) -> str:
+    """The matrix as :func:`_matrix_table` lays it out with neither colour nor a width
+    (Rich's heavy-head box; the duty column left-justified, the counts right), without
+    importing Rich: a plain report of any size needs nothing else from it."""
+    cells = _matrix_cells(report)
+    widths = [max(len(row[column]) for row in cells) for column in range(len(cells[0]))]
+
+    def line(row: list[str], bar: str) -> str:
+        texts = [row[0].ljust(widths[0]), *(cell.rjust(width)
+                                            for cell, width in zip(row[1:], widths[1:], strict=True))]
+        return bar + bar.join(f" {text} " for text in texts) + bar
+
+    def border(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (width + 2) for width in widths) + right
+
+    header, *rows = cells
+    return "\n".join([_MATRIX_TITLE, border("┏", "━", "┳", "┓"), line(header, "┃"),
+                      border("┡", "━", "╇", "┩"), *(line(row, "│") for row in rows),
+                      border("└", "─", "┴", "┘")])
 
 
 def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
@@ -225,6 +274,25 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
     never wraps. The verdict, first and last, is one line whatever the width.
     No line ends in spaces.
     """
+    head = verdict(report)
+    plain = not color and width is None
+    # Plain text is cleaned once, joined (the same characters replaced), not piece by piece.
+    pieces_clean = _as_is if plain else clean
+    findings = _findings(report, pieces_clean) if report.findings else [("No findings.", "")]
+    workloads = _workloads(report, pieces_clean) if report.custody.workloads else None
+    if plain:
+        # Neither colour nor wrapping: what Rich would write is the pieces' text, each
+        # block ended by a newline; the matrix as Rich lays it out, without Rich.
+        blocks = [head, clean("".join(piece for piece, _ in findings))]
+        if workloads is not None:
+            blocks.append(clean("".join(piece for piece, _ in workloads)))
+            blocks.append(_matrix_plain(report))
+        blocks.append(head)
+        text = "\n".join(blocks) + "\n"
+        return _without_trailing_spaces(text)
+    from rich.console import Console
+    from rich.text import Text
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -235,20 +303,6 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
         emoji=False,
         no_color=not color,
     )
-    head = verdict(report)
-    findings = _findings(report) if report.findings else [("No findings.", "")]
-    workloads = _workloads(report) if report.custody.workloads else None
-    if not color and width is None:
-        # Neither colour nor wrapping: what Rich would write is the pieces' text, each
-        # block ended by a newline; only the matrix is laid out by Rich.
-        blocks = [head, "".join(piece for piece, _ in findings)]
-        if workloads is not None:
-            blocks.append("".join(piece for piece, _ in workloads))
-            console.print(_matrix_table(report))
-            blocks.append(buffer.getvalue().removesuffix("\n"))
-        blocks.append(head)
-        text = "\n".join(blocks) + "\n"
-        return "\n".join(line.rstrip(" ") for line in text.split("\n"))
     soft = width is None
     heading = Text(head, style="bold green" if report.passed else "bold red")
     # The verdict is never cut: ``head -1`` reads all of it (a terminal folds it).
@@ -258,4 +312,11 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
         console.print(_text(workloads), soft_wrap=soft)
         console.print(_matrix_table(report))
     console.print(heading, soft_wrap=True)
-    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
+    return _without_trailing_spaces(buffer.getvalue())
+
+
+def _without_trailing_spaces(text: str) -> str:
+    """``text`` with no line ending in spaces (a scan first: most reports have none)."""
+    if " \n" not in text and not text.endswith(" "):
+        return text
+    return "\n".join(line.rstrip(" ") for line in text.split("\n"))

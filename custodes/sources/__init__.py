@@ -84,6 +84,13 @@ def _read_at_most(stream: BinaryIO, limit: int, size: int = 0) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+def _is_project(directory: Path) -> bool:
+    # The program runner (subprocess, tempfile …) is imported only when a directory is given.
+    from custodes.sources.program import is_project
+
+    return is_project(directory)
+
+
 def expand(paths: Iterable[str]) -> list[str]:
     """The inputs ``paths`` name, each once, in order.
 
@@ -91,12 +98,10 @@ def expand(paths: Iterable[str]) -> list[str]:
     (previews and stack exports, sorted by name, not recursive); a project
     directory, a file and ``-`` stand for themselves.
     """
-    from custodes.sources.program import is_project
-
     inputs: dict[str, str] = {}
     for path in paths:
         directory = Path(path)
-        if path == "-" or not directory.is_dir() or is_project(directory):
+        if path == "-" or not directory.is_dir() or _is_project(directory):
             inputs.setdefault(path if path == "-" else os.path.realpath(path), path)
             continue
         files = sorted(file for file in directory.glob("*.json") if file.is_file())

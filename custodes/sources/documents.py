@@ -148,7 +148,8 @@ def state_resources(document: Mapping[str, Any], where: str,
     # A resource marked `delete` is an old copy awaiting deletion after a replacement
     # (it shares its URN with the new one): the stack no longer holds it.
     judged = [resource_from_state(state, where, decoded) for state in resources
-              if not (isinstance(state, Mapping) and state.get("delete") is True)]
+              if not ((type(state) is dict or isinstance(state, Mapping))
+                      and state.get("delete") is True)]
     return judged + _pending(deployment, {resource.urn for resource in judged}, where)
 
 

@@ -62,8 +62,8 @@ def needs_decoding(data: bytes) -> bool:
     :data:`SECRET_INPUTS` names, and no escape that could spell one. A scan of
     the bytes (milliseconds for 100 MB) spares the walk of every value.
     """
-    return any(marker in data for marker in _DECODED_MARKERS) or bool(
-        _SPELLING_ESCAPE.search(data))
+    return any(marker in data for marker in _DECODED_MARKERS) or (
+        b"\\" in data and bool(_SPELLING_ESCAPE.search(data)))  # one memchr when no escape
 
 
 def decode_value(value: Any) -> Any:
@@ -210,6 +210,12 @@ def provider_urn(reference: Any) -> str | None:
     """The URN part of a provider reference (``urn::id``)."""
     if not isinstance(reference, str) or not reference:
         return None
+    return _provider_urn(reference)
+
+
+@lru_cache(maxsize=1024)
+def _provider_urn(reference: str) -> str:
+    # A stack has a few providers, each named by every resource it manages.
     return reference.rsplit("::", 1)[0] if reference.count("::") >= 4 else reference
 
 
@@ -261,8 +267,12 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
     type_token = state.get("type")
     if not isinstance(type_token, str) or not type_token:
         type_token = _urn_type(urn)
-    inputs = _object(state.get("inputs"), where, urn, "inputs")
-    outputs = _object(state.get("outputs"), where, urn, "outputs")
+    inputs = state.get("inputs")
+    if type(inputs) is not dict:  # what JSON decodes to: no call for the usual case
+        inputs = _object(inputs, where, urn, "inputs")
+    outputs = state.get("outputs")
+    if type(outputs) is not dict:
+        outputs = _object(outputs, where, urn, "outputs")
     decoded_inputs = inputs if decoded else _whole(decode_value(inputs), where, urn, "inputs")
     decoded_outputs = outputs if decoded else _whole(decode_value(outputs), where, urn,
                                                      "outputs")
@@ -278,6 +288,7 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
                                           and not isinstance(property_dependencies, Mapping)):
         raise InputError(f"{where}: resource {urn} has malformed dependencies")
     identifier = state.get("id")
+    parent = state.get("parent")
     return Resource(
         urn=urn,
         type=type_token,
@@ -287,11 +298,12 @@ def resource_from_state(state: Any, where: str, decoded: bool = False) -> Resour
         outputs=decoded_outputs,
         id=identifier if isinstance(identifier, str) and identifier else None,
         custom=bool(state.get("custom", True)),
-        parent=state.get("parent") if isinstance(state.get("parent"), str) else None,
+        parent=parent if isinstance(parent, str) else None,
         provider=provider_urn(state.get("provider")),
-        dependencies=tuple(d for d in dependencies if isinstance(d, str)) if dependencies else (),
+        dependencies=tuple([d for d in dependencies if isinstance(d, str)]) if dependencies
+        else (),
         property_dependencies={
-            str(name): tuple(u for u in urns if isinstance(u, str))
+            str(name): tuple([u for u in urns if isinstance(u, str)])
             for name, urns in property_dependencies.items()
             if isinstance(urns, list)
         } if property_dependencies else {},

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
 
+from custodes.custody.responsibility import DUTIES, HOLDERS
+from custodes.engine import Report
 from custodes.report import text
 from tests.conftest import EXAMPLES, run_cli
 from tests.report.conftest import NONCOMPLIANT, PREVIEW, finding, hand_report, report_of
@@ -132,3 +140,22 @@ def test_the_unwrapped_report_is_what_rich_lays_out_at_an_unbounded_width(source
     for report in reports:
         assert report.findings
         assert text.render(report) == text.render(report, width=1_000_000)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10**13), min_size=25, max_size=25))
+def test_the_plain_matrix_is_the_table_rich_lays_out_for_any_counts(counts: list[int]) -> None:
+    # The plain report draws the responsibility matrix itself (Rich is not imported for it):
+    # box, column widths and justification must be Rich's, whatever the counts' widths.
+    rows = [{"duty": duty, **{holder: range(counts[row * len(HOLDERS) + column])
+                              for column, holder in enumerate(HOLDERS)}}
+            for row, duty in enumerate(DUTIES)]
+    report = cast(Report, SimpleNamespace(responsibility=rows))
+    buffer = io.StringIO()
+    Console(file=buffer, width=1_000_000, color_system=None, force_terminal=False,
+            highlight=False, emoji=False, no_color=True).print(text._matrix_table(report))
+    drawn = "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
+    assert text._matrix_plain(report) == drawn.removesuffix("\n")
+    body = [[cell.strip() for cell in line.split("│")[1:-1]] for line in drawn.splitlines()[4:9]]
+    assert body == [[duty, *map(str, counts[row * len(HOLDERS):(row + 1) * len(HOLDERS)])]
+                    for row, duty in enumerate(DUTIES)]
