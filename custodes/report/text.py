@@ -30,6 +30,7 @@ _ENFORCEMENT_STYLE = {"mandatory": "bold red", "advisory": "yellow", "disabled":
 # must not move the cursor, recolour or clear the reader's terminal.
 _CONTROLS = {code: "\ufffd" for code in (*range(0x00, 0x20), *range(0x7f, 0xa0)) if code != 0x0a}
 _ANY_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_ASCII_CONTROLS = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])
 # Where the rule catalogue is published in the repository (``custodes rules --format markdown``).
 RULES_PAGE = "docs/rules.md"
 # Wide enough that nothing is ever wrapped when no width is given.
@@ -41,8 +42,15 @@ def clean(text: str) -> str:
 
     Appended to a ``Text`` as a plain string, it is never read as markup either.
     """
-    # Most text has no control character: a search finds that faster than translate.
-    return text.translate(_CONTROLS) if _ANY_CONTROL.search(text) else text
+    # Most text has no control character: finding that out is faster than translate, and
+    # for ASCII text (a whole report's, megabytes) faster still as bytes deleted in C.
+    if text.isascii():
+        data = text.encode("ascii")
+        if len(data.translate(None, _ASCII_CONTROLS)) == len(data):
+            return text
+    elif not _ANY_CONTROL.search(text):
+        return text
+    return text.translate(_CONTROLS)
 
 
 def _as_is(text: str) -> str:
