@@ -237,7 +237,8 @@ def evaluate(graph: Graph, settings: Settings | None = None,
         checks.extend((rule.id, urn) for urn in urns)
         if on_rule is not None:
             on_rule(rule)
-    ordered = tuple(sorted(findings.values(), key=lambda f: f.sort_key))
+    # Keys are unique: the pairs sort by sort key alone.
+    ordered = tuple(finding for _, finding in sorted(findings.items()))
     return Report(ordered, len(graph), settings.profile, context.custody, checks=tuple(checks))
 
 

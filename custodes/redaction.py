@@ -100,6 +100,8 @@ def shown(value: Any, limit: int = 40, bare: bool = False) -> str:
     costs what a short one does), and registered secrets are scrubbed before the
     text is cut, so not even part of one is shown.
     """
+    if bare and not _secrets and isinstance(value, str) and len(value) <= limit:
+        return value  # every rule message and note, most runs: nothing to scrub or cut
     # Enough of the value that a secret starting inside the first `limit` characters
     # is whole before it is scrubbed.
     window = limit + min(_longest, 1 << 20) + 8

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
-from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Reference, Resource, Secret, plain, readable
 
 INSTANCE = "aws:ec2/instance:Instance"
@@ -1649,7 +1649,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             cloud="aws",
             provider="AWS",
             technologies=found,
-            founders=tuple(dict.fromkeys(founder(technology) for technology in found)),
+            founders=founders(found),
             keys=tuple(keys),
             # KMS checks the enclave's attestation document against the PCRs the
             # customer wrote into the key policy; SEV-SNP reports have no

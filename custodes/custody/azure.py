@@ -92,7 +92,7 @@ from urllib.parse import urlparse
 
 from custodes.catalog import azure_confidential_vm_technology, azure_sgx_size
 from custodes.custody import CustodyLevel, KeyCustody, Verifier, Workload, weakest
-from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, find_switches, founder
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, find_switches, founders
 from custodes.model import UNKNOWN, Graph, Resource, Secret
 from custodes.model.resource import lookup
 
@@ -874,7 +874,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             cloud="azure",
             provider="Microsoft",
             technologies=technologies,
-            founders=tuple(dict.fromkeys(founder(t) for t in technologies)),
+            founders=founders(technologies),
             keys=keys,
             attestation_policy=policy,
             # Microsoft Azure Attestation verifies, whichever policy it applies.

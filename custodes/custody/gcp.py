@@ -99,7 +99,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
-from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Resource, Secret, readable
 from custodes.model.resource import iter_path, lookup
 
@@ -1010,7 +1010,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             cloud="gcp",
             provider="Google",
             technologies=technologies,
-            founders=tuple(dict.fromkeys(founder(t) for t in technologies)),
+            founders=founders(technologies),
             keys=keys,
             attestation_policy="customer" if bound else "unassigned",
             # Google's attestation verifier checks Confidential Space tokens.

@@ -40,7 +40,7 @@ from typing import Any
 
 from custodes.catalog import ibm_default_confidential_mode
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
-from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founder
+from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Resource, Secret, plain
 
 INSTANCE = "ibm:index/isInstance:IsInstance"
@@ -307,7 +307,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             cloud="ibm",
             provider="IBM",
             technologies=found,
-            founders=tuple(dict.fromkeys(founder(t) for t in found)),
+            founders=founders(found),
             keys=tuple(_keys(graph, resource, SHAPES[resource.type])),
             # Secure Execution: the contract's attestation key is the customer's own;
             # for SGX/TDX on VPC no IBM service releases keys on attestation.

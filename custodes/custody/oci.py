@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
-from custodes.custody.shapes import Shape, Switch, founder
+from custodes.custody.shapes import Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Resource
 
 INSTANCE = "oci:Core/instance:Instance"
@@ -243,7 +243,7 @@ def workloads(graph: Graph) -> Iterator[Workload]:
             cloud="oci",
             provider="Oracle",
             technologies=found,
-            founders=tuple(dict.fromkeys(founder(t) for t in found)),
+            founders=founders(found),
             keys=tuple(_keys(graph, resource, SHAPES[resource.type])),
             # OCI has no service that releases a key on a SEV attestation report.
             attestation_policy="unassigned",

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from custodes.custody import KeyCustody, Workload
@@ -79,6 +80,12 @@ _OFF_TEXT: Final = frozenset({"", "false", "disabled", "disable", "none", "off",
 def founder(technology: str) -> str:
     """The founder (silicon vendor) of a technology label; ``unknown`` when not known."""
     return FOUNDERS.get(technology, "unknown")
+
+
+@lru_cache(maxsize=256)
+def founders(technologies: tuple[str, ...]) -> tuple[str, ...]:
+    """The founders of a workload's technologies, each once, in their order."""
+    return tuple(dict.fromkeys(founder(technology) for technology in technologies))
 
 
 def _text_on(value: str) -> bool:
@@ -321,7 +328,7 @@ def unmodelled_workloads(graph: Graph, modelled: Container[str]) -> Iterator[Wor
             cloud=cloud,
             provider=PROVIDER_OF_CLOUD.get(cloud, "unknown"),
             technologies=technologies,
-            founders=tuple(dict.fromkeys(founder(t) for t in technologies)),
+            founders=founders(technologies),
             keys=tuple(
                 KeyCustody(path, None, f"{resource.type} turns confidential computing on at "
                            f"{path}, but custodes does not model this resource type: who holds "
