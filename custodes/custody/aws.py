@@ -447,13 +447,13 @@ def templates(graph: Graph, resource: Resource) -> tuple[NamedTemplate, ...]:
 
     By id first, then by name; computed once per resource and graph.
     """
-    cache: dict[str, tuple[NamedTemplate, ...]] = graph.memo(("aws-named-templates",))
-    found = cache.get(resource.urn)
-    if found is None:
+    def build(graph: Graph) -> tuple[NamedTemplate, ...]:
         shape = SHAPES.get(resource.type)
-        found = cache[resource.urn] = () if shape is None or not shape.templates else \
-            tuple(_named_templates(graph, resource, shape))
-    return found
+        if shape is None or not shape.templates:
+            return ()
+        return tuple(_named_templates(graph, resource, shape))
+
+    return graph.derived(("aws-named-templates", resource.urn), build)
 
 
 def _named_templates(graph: Graph, resource: Resource, shape: AwsShape) -> Iterator[
@@ -489,13 +489,11 @@ def technologies(graph: Graph, resource: Resource) -> tuple[str, ...]:
     instance's parameters override its launch template's; may hold
     :data:`~custodes.custody.shapes.UNKNOWN_TECHNOLOGY`.
     """
-    cache: dict[str, tuple[str, ...]] = graph.memo(("aws-technologies",))
-    known = cache.get(resource.urn)
-    if known is None:
+    def build(graph: Graph) -> tuple[str, ...]:
         shape = SHAPES.get(resource.type)
-        known = cache[resource.urn] = () if shape is None else \
-            _technologies(graph, resource, shape)
-    return known
+        return () if shape is None else _technologies(graph, resource, shape)
+
+    return graph.derived(("aws-technologies", resource.urn), build)
 
 
 # The order technologies are reported in: the EC2 switches'.
@@ -664,11 +662,8 @@ def disk_key(graph: Graph, owner: Resource, path: str, value: Any) -> KeyCustody
         return KeyCustody(path, CustodyLevel.PROVIDER, "no kmsKeyId: the AWS-managed key aws/ebs")
     if isinstance(value, str):
         # A key named in text is judged the same whoever names it: once per graph.
-        known: dict[tuple[str, str], KeyCustody] = graph.memo(("aws-disk-keys",))
-        custody = known.get((path, value))
-        if custody is None:
-            custody = known[(path, value)] = _disk_key(graph, owner, path, value)
-        return custody
+        return graph.derived(("aws-disk-key", path, value),
+                             lambda graph: _disk_key(graph, owner, path, value))
     return _disk_key(graph, owner, path, value)
 
 
@@ -1184,11 +1179,8 @@ def role_policies(graph: Graph, role: Resource) -> list[tuple[str, Any]]:
     ``managedPolicyArns``; aws-native ``managedPolicyArns`` and
     ``aws-native:iam:ManagedPolicy`` ``roles``). Computed once per role and graph.
     """
-    cache: dict[str, list[tuple[str, Any]]] = graph.memo(("aws-role-policies",))
-    found = cache.get(role.urn)
-    if found is None:
-        found = cache[role.urn] = list(_role_policies(graph, role))
-    return found
+    return graph.derived(("aws-role-policies", role.urn),
+                         lambda graph: list(_role_policies(graph, role)))
 
 
 def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
@@ -1285,9 +1277,7 @@ def _native_managed_by_role(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
 def _role_statements(graph: Graph, role: Resource) -> tuple[list[Statement], list[str]]:
     """Every statement of the role's identity policies, and the places that are unknown
     (parsed once per role and graph)."""
-    cache: dict[str, tuple[list[Statement], list[str]]] = graph.memo(("aws-role-statements",))
-    found = cache.get(role.urn)
-    if found is None:
+    def build(graph: Graph) -> tuple[list[Statement], list[str]]:
         statements: list[Statement] = []
         unknown: list[str] = []
         for place, document in role_policies(graph, role):
@@ -1296,8 +1286,9 @@ def _role_statements(graph: Graph, role: Resource) -> tuple[list[Statement], lis
                 unknown.append(place)
             else:
                 statements.extend(parsed)
-        found = cache[role.urn] = (statements, unknown)
-    return found
+        return statements, unknown
+
+    return graph.derived(("aws-role-statements", role.urn), build)
 
 
 def _mentions_nitro_tpm(graph: Graph) -> bool:
@@ -1449,11 +1440,8 @@ def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
     """
     if key is None or key.type not in (KMS_KEY, NATIVE_KMS_KEY):
         return ReleaseBinding(False)
-    bindings: dict[str, ReleaseBinding] = graph.memo(("aws-release-bindings",))
-    binding = bindings.get(key.urn)
-    if binding is None:
-        binding = bindings[key.urn] = _release_binding(graph, key)
-    return binding
+    return graph.derived(("aws-release-binding", key.urn),
+                         lambda graph: _release_binding(graph, key))
 
 
 def _names_role(graph: Graph, statement: Statement, role: Resource, *, iam: bool) -> bool:

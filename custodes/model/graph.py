@@ -207,21 +207,14 @@ class Graph:
 
         A graph does not change once built, so an index derived from it (roles
         by key, grants by key …) stays true; ``key`` names the derivation
-        (by convention a tuple starting with the name of what it holds).
+        (by convention a tuple starting with the name of what it holds, then what
+        it is of: ``("aws-technologies", urn)`` keeps one resource's answer).
         """
         try:
             value: T = self._derived[key]
         except KeyError:
             value = self._derived[key] = build(self)
         return value
-
-    def memo(self, key: Any) -> dict[Any, Any]:
-        """A dictionary kept for this graph under ``key`` (as :meth:`derived` keeps an
-        index): the per-resource cache of a derivation computed resource by resource."""
-        found: dict[Any, Any] | None = self._derived.get(key)
-        if found is None:
-            found = self._derived[key] = {}
-        return found
 
     def _dependency_candidates(
         self, resource: Resource, path: str, types: tuple[str, ...]
