@@ -1,7 +1,5 @@
 """``python -m custodes``: the same as the ``custodes`` command."""
 
-import sys
+from custodes.cli import console
 
-from custodes.cli import main
-
-sys.exit(main())
+console()

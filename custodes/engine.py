@@ -18,6 +18,7 @@ from custodes.custody import CustodyAnalysis, Workload
 from custodes.custody.responsibility import matrix, workload_summary
 from custodes.errors import CustodesError
 from custodes.model import Graph, Resource, SourcePosition, UnknownValueError
+from custodes.records import record
 from custodes.redaction import MAX_MESSAGE, shown
 from custodes.rules.registry import (
     Context,
@@ -53,7 +54,7 @@ class Acceptance(Protocol):
         """Where it is written."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One rule's verdict on one resource."""
 
@@ -96,8 +97,14 @@ class Report:
     fail_on: Enforcement = "mandatory"
     # Where docs/rules.md is served (``--docs-url``): reports link each rule id there.
     docs_url: str | None = None
-    # Every (rule id, URN) the engine judged, with or without a finding.
-    checks: tuple[tuple[str, str], ...] = field(default=())
+    # Each rule the engine ran, in id order, with the URNs it judged (sorted, each once),
+    # with or without a finding. Rules of the same types share one tuple of URNs.
+    judged: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def checks(self) -> list[tuple[str, str]]:
+        """Every (rule id, URN) the engine judged, with or without a finding, sorted."""
+        return [(rule_id, urn) for rule_id, urns in self.judged for urn in urns]
 
     @property
     def responsibility(self) -> list[dict[str, Any]]:
@@ -208,10 +215,10 @@ def evaluate(graph: Graph, settings: Settings | None = None,
     settings = settings or Settings()
     context = Context(graph)
     findings: dict[tuple[str, str, str], Finding] = {}
-    checks: list[tuple[str, str]] = []
+    judged: list[tuple[str, tuple[str, ...]]] = []
     # The URNs each rule judged, sorted and each once: computed once per type list,
     # which many rules share.
-    judged: dict[tuple[str, ...], list[str]] = {}
+    judged_by_types: dict[tuple[str, ...], tuple[str, ...]] = {}
     for rule in catalogue().values():  # in rule id order
         level = settings.level(rule)
         if level == "disabled":
@@ -226,20 +233,33 @@ def evaluate(graph: Graph, settings: Settings | None = None,
             finding = _finding(rule, unresolved_level if unresolved else level, target,
                                message, unresolved)
             findings.setdefault(finding.sort_key, finding)
-        # Each rule's (rule id, URN) pairs sorted and each once; rules come in id order,
-        # so the whole list is sorted as it grows.
+        # Rules come in id order: the (rule id, URN) pairs are sorted as they are listed.
         if rule.select is None:
-            urns = judged.get(rule.types)
+            urns = judged_by_types.get(rule.types)
             if urns is None:
-                urns = judged[rule.types] = sorted({resource.urn for resource in resources})
+                urns = judged_by_types[rule.types] = _sorted_urns(resources)
         else:
-            urns = sorted({resource.urn for resource in resources})
-        checks.extend((rule.id, urn) for urn in urns)
+            urns = _sorted_urns(resources)
+        judged.append((rule.id, urns))
         if on_rule is not None:
             on_rule(rule)
     # Keys are unique: the pairs sort by sort key alone.
     ordered = tuple(finding for _, finding in sorted(findings.items()))
-    return Report(ordered, len(graph), settings.profile, context.custody, checks=tuple(checks))
+    return Report(ordered, len(graph), settings.profile, context.custody, judged=tuple(judged))
+
+
+def _sorted_urns(resources: Iterable[Resource]) -> tuple[str, ...]:
+    return tuple(sorted({resource.urn for resource in resources}))
+
+
+def _merged_judged(each: Iterable[tuple[tuple[str, tuple[str, ...]], ...]]
+                   ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The rules several runs ran, each with the URNs any of them judged (sorted, once)."""
+    urns: dict[str, set[str]] = {}
+    for judged in each:
+        for rule_id, judged_urns in judged:
+            urns.setdefault(rule_id, set()).update(judged_urns)
+    return tuple((rule_id, tuple(sorted(urns[rule_id]))) for rule_id in sorted(urns))
 
 
 def combine(reports: Iterable[Report]) -> Report:
@@ -269,5 +289,5 @@ def combine(reports: Iterable[Report]) -> Report:
         findings=tuple(sorted(findings.values(), key=lambda f: f.sort_key)),
         resources=sum(report.resources for report in collected),
         custody=CustodyAnalysis(tuple(workloads[urn] for urn in sorted(workloads))),
-        checks=tuple(sorted({check for report in collected for check in report.checks})),
+        judged=_merged_judged(report.judged for report in collected),
     )

@@ -37,7 +37,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +46,7 @@ from custodes.engine import Finding, Report, finding_message
 from custodes.errors import InputError, shown
 from custodes.model import Resource, SourcePosition
 from custodes.positions import display_path, relocate
+from custodes.records import record
 from custodes.rules.registry import Context, Outcome, Rule, catalogue
 from custodes.settings_files import load_yaml, read_settings_text
 
@@ -141,7 +142,7 @@ WAIVER_RULES: dict[str, Rule] = {rule.id: rule for rule in (EXPIRED, UNMATCHED, 
                                                             INLINE)}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Waiver:
     """One accepted risk from a waivers file."""
 
@@ -337,7 +338,7 @@ _INLINE = re.compile(
 MAX_PROGRAM_BYTES = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InlineWaivers:
     """The waiver comments of a program: the waivers, and a finding per unreadable comment."""
 

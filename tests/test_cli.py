@@ -246,3 +246,32 @@ def test_a_program_missing_a_provider_sdk_is_told_which_extra_installs_it(
         == " (install it with: pip install 'custodes[azure]', or custodes[all])"
     assert "custodes[aws]" in missing_sdk_hint("No module named 'pulumi'")
     assert missing_sdk_hint("ModuleNotFoundError: No module named 'requests'") == ""
+
+
+@pytest.mark.parametrize("report_format", ["json", "text"])
+def test_a_report_larger_than_a_pipe_arrives_whole_before_the_process_ends(
+        tmp_path: Path, report_format: str) -> None:
+    # The console ends with os._exit, freeing nothing: what it wrote must all be out first.
+    from benchmarks.synthetic import export_of, snp_fleet, write_json
+
+    export = tmp_path / "fleet.json"
+    write_json(export_of(snp_fleet(600), 0), str(export))
+    result = run_cli("check", str(export), "--format", report_format)
+    assert result.returncode == 1, result.stderr.decode()
+    assert len(result.stdout) > 1 << 16  # more than a Linux pipe holds
+    if report_format == "json":
+        report = json.loads(result.stdout)
+        assert len(report["workloads"]) == 600 and report["summary"]["resources"] == 902  # and the stack, the provider
+    else:
+        lines = result.stdout.decode().rstrip("\n").splitlines()
+        assert lines[0].startswith("FAIL: ") and lines[-1] == lines[0]
+
+
+def test_in_process_the_report_is_freed_as_usual(tmp_path: Path) -> None:
+    # main(), as tests and the pack call it, leaves nothing alive for an exit that frees nothing.
+    from custodes.cli import main
+    from custodes.commands import output
+
+    assert main(["check", str(FIXTURES / "preview-aws-snp-new-key.json"), "--format", "json",
+                 "--output", str(tmp_path / "report.json")]) == 1
+    assert output._left_for_exit is None

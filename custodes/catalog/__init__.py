@@ -11,13 +11,13 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache, wraps
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from custodes.errors import InputError
+from custodes.records import record
 
 CATALOG_FILE = "machine_types.json"
 CATALOG_ENV = "CUSTODES_CATALOG"
@@ -76,7 +76,7 @@ _AWS_SIZE = re.compile(r"^(?:(?P<count>\d+)?xlarge|large|medium|small|micro|nano
 _GRAVITON = re.compile(r"^[a-z]+\d+g")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AwsInstanceType:
     """An EC2 instance type split into what the rules need."""
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from custodes.commands.output import add_output_arguments, emit, read_waivers
+from custodes.commands.output import add_output_arguments, emit, leave_for_exit, read_waivers
 from custodes.errors import UsageError
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ def run(arguments: argparse.Namespace) -> int:
         # Sources record positions relative to the project; reports name them from the
         # repository.
         project_dir = Path(path) if is_project else Path(arguments.project_dir or ".")
+        leave_for_exit(graph, report)
         report, inline = with_inline_waivers(relocated(report, project_dir), graph, project_dir)
         return _emit(report, arguments, (*waivers, *inline))
 

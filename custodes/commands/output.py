@@ -22,6 +22,25 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "html", "github")
 
+# What a command leaves for the process's exit to drop, when the console exits without
+# freeing memory (:func:`custodes.cli.console`): freeing a large stack's millions of
+# objects one by one costs a tenth of a check. None: a caller in-process (tests, the
+# pack) frees them as usual.
+_left_for_exit: list[object] | None = None
+
+
+def exit_without_freeing() -> None:
+    """From now on, :func:`leave_for_exit` keeps what it is given until the process ends."""
+    global _left_for_exit
+    _left_for_exit = []
+
+
+def leave_for_exit(*objects: object) -> None:
+    """Keep ``objects`` alive until the process ends, when it will end without freeing them
+    (see :func:`exit_without_freeing`); otherwise nothing."""
+    if _left_for_exit is not None:
+        _left_for_exit.extend(objects)
+
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     """``--format``, ``--output``, ``--config``, ``--profile``: the options of every report."""
@@ -141,6 +160,7 @@ def emit(report: Report, arguments: argparse.Namespace,
     else:
         text = render_bytes(report, arguments.format)
     write(text, arguments.output)
+    leave_for_exit(report, text)
     if arguments.format == "github":
         from custodes.report.github import append_step_summary
 

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Literal
 
 from custodes.model import Graph, Resource
+from custodes.records import record
 
 Party = Literal["provider", "founder", "customer"]
 Verifier = Literal["provider", "customer", "unassigned"]
@@ -50,7 +51,7 @@ _LABELS = {level: level.name.lower().replace("_", "-") for level in CustodyLevel
 CUSTODY_LABELS = tuple(level.label for level in CustodyLevel)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KeyCustody:
     """One key protecting a workload, as far as the stack tells.
 
@@ -71,7 +72,7 @@ class KeyCustody:
         return self.level.label if self.level is not None else "unresolved"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Workload:
     """A confidential workload and the custody of everything that protects it."""
 

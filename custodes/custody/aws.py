@@ -43,6 +43,7 @@ from typing import Any, Final
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Reference, Resource, Secret, plain, readable
+from custodes.records import record
 
 INSTANCE = "aws:ec2/instance:Instance"
 SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest"
@@ -111,7 +112,7 @@ POLICY_TYPES = (KMS_KEY_POLICY, KMS_GRANT, IAM_ROLE_POLICY, IAM_POLICY,
 # --- shapes ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Devices:
     """Where a shape declares EBS devices: ``path`` (``[]`` for a list), and under
     ``ebs`` of each entry the ``kmsKeyId`` and ``encrypted`` settings.
@@ -126,7 +127,7 @@ class Devices:
     default: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TemplateSpec:
     """Where a shape names a launch template: the object at ``path`` (``[]`` for a
     list) holds its ``id`` and ``name`` fields."""
@@ -136,7 +137,7 @@ class TemplateSpec:
     name: str = "name"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AwsShape(Shape):
     """An AWS workload shape (see the module docstring; paths are under ``prefix``).
 
@@ -416,7 +417,7 @@ def _template_specs(resource: Resource, shape: AwsShape) -> Iterator[tuple[Templ
                 yield spec, path, value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NamedTemplate:
     """A launch template a resource names at ``path``: ``state`` as for a
     :class:`~custodes.model.Reference` (``resolved`` with its ``candidates``)."""
@@ -880,7 +881,7 @@ class Pin:
     place: str
 
 
-@dataclass(frozen=True)
+@record
 class Statement:
     """One statement of a key or IAM policy (or a grant), normalised.
 
@@ -1021,7 +1022,7 @@ def parse_policy(policy: Any, place: str = "the key policy") -> list[Statement] 
     return statements
 
 
-@dataclass(frozen=True)
+@record
 class ReleaseBinding:
     """Whether a KMS key releases only to attested enclaves (or NitroTPM instances).
 

@@ -86,7 +86,6 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -95,6 +94,7 @@ from custodes.custody import CustodyLevel, KeyCustody, Verifier, Workload, weake
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, find_switches, founders
 from custodes.model import UNKNOWN, Graph, Resource, Secret
 from custodes.model.resource import lookup
+from custodes.records import record
 
 # azure-native
 VIRTUAL_MACHINE = "azure-native:compute:VirtualMachine"
@@ -141,7 +141,7 @@ CONFIDENTIAL_VM = "confidential-vm"
 Kind = Literal["vm", "node-pool", "container-group", "opaque"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AzureShape(Shape):
     """Where an Azure workload type keeps its confidential settings and disk keys.
 

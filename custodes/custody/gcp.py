@@ -95,13 +95,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Resource, Secret, readable
 from custodes.model.resource import iter_path, lookup
+from custodes.records import record
 
 INSTANCE = "gcp:compute/instance:Instance"
 INSTANCE_TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate"
@@ -155,7 +155,7 @@ Absent = Literal["none", "provider", "unresolved"]
 Kind = Literal["compute", "gke", "service", "volume"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DiskSlot:
     """Where a shape keeps one disk (or, with ``[]`` in ``path``, a list of disks).
 
@@ -177,7 +177,7 @@ class DiskSlot:
     absent: Absent = "none"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GcpShape(Shape):
     """A GCP shape: :class:`Shape` plus where the confidential settings, disks and
     compute placement are.
@@ -576,7 +576,7 @@ def setting(graph: Graph, resource: Resource, path: str) -> Any:
     return readable(resource.output(path))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NodeConfig:
     """One GKE node configuration that creates nodes: its concrete ``path``
     (``nodeConfig``, ``nodePools[1].nodeConfig``), its settings (a mapping, ``UNKNOWN``,

@@ -35,13 +35,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from custodes.catalog import ibm_default_confidential_mode
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
 from custodes.custody.shapes import UNKNOWN_TECHNOLOGY, Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Resource, Secret, plain
+from custodes.records import record
 
 INSTANCE = "ibm:index/isInstance:IsInstance"
 INSTANCE_TEMPLATE = "ibm:index/isInstanceTemplate:IsInstanceTemplate"
@@ -58,7 +58,7 @@ _SERVICE_LEVELS = {"kms": CustodyLevel.CUSTOMER_KMS, "hs-crypto": CustodyLevel.C
 _SERVICE_NAMES = {"kms": "Key Protect", "hs-crypto": "Hyper Protect Crypto Services"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IbmShape(Shape):
     """Where an IBM VPC compute shape keeps its boot volume key (``boot``.encryption)."""
 

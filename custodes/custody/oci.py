@@ -22,12 +22,12 @@ and ``type``; ``core.InstanceSourceDetailsArgs.{source_type, source_id, kms_key_
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
 from custodes.custody.shapes import Shape, Switch, founders
 from custodes.model import UNKNOWN, Graph, Resource
+from custodes.records import record
 
 INSTANCE = "oci:Core/instance:Instance"
 INSTANCE_CONFIGURATION = "oci:Core/instanceConfiguration:InstanceConfiguration"
@@ -46,7 +46,7 @@ _LEVELS = {
 _SEV = (Switch("platformConfig.isMemoryEncryptionEnabled", "sev"),)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OciShape(Shape):
     """Where an OCI compute shape keeps its boot volume, its volumes and its template.
 

@@ -27,13 +27,14 @@ lists the modules.
 from __future__ import annotations
 
 from collections.abc import Container, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any, Final
 
 from custodes.custody import KeyCustody, Workload
 from custodes.model import UNKNOWN, Graph, Resource, Secret, readable
 from custodes.model.resource import type_module
+from custodes.records import record
 
 UNKNOWN_TECHNOLOGY: Final = "unknown"
 """The technology of a switch whose value is not known (or not one custodes knows)."""
@@ -93,7 +94,7 @@ def _text_on(value: str) -> bool:
     return text not in _OFF_TEXT and not text.endswith("_unspecified")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Switch:
     """One place (a dotted camelCase ``path``) where a shape turns a technology on.
 
@@ -136,7 +137,7 @@ class Switch:
         return self.technology if on else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Shape:
     """Where a resource type keeps its confidential settings.
 

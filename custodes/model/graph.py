@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from custodes.errors import InputError
 from custodes.model.resource import UNKNOWN, Resource, Secret
+from custodes.records import record
 
 ReferenceState = Literal["absent", "resolved", "external", "unknown"]
 T = TypeVar("T")
@@ -64,7 +64,7 @@ def normalise_identifier(value: str) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reference:
     """What a property that names another resource points at.
 
@@ -92,7 +92,6 @@ class Graph:
         self._by_urn: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
-        self._by_identifier: dict[str, list[Resource]] = defaultdict(list)
         self._derived: dict[Any, Any] = {}
         # Every index in URN order, not input order: the same stack in another order
         # (a shuffled export, a different registration order) gives the same answers.
@@ -103,8 +102,6 @@ class Graph:
             self._by_type[resource.type].append(resource)
             if resource.parent:
                 self._children[resource.parent].append(resource)
-            for identifier in _identifiers(resource):
-                self._by_identifier[identifier].append(resource)
 
     def __len__(self) -> int:
         return len(self._by_urn)
@@ -139,15 +136,30 @@ class Graph:
             current = self.get(current.parent)
 
     def find(self, identifier: str, types: Iterable[str] | None = None) -> list[Resource]:
-        """Resources of the stack that ``identifier`` names (ARN, id, self link, URL, URN)."""
+        """Resources of the stack that ``identifier`` names (ARN, id, self link, URL, URN),
+        in URN order."""
         if identifier in self._by_urn:
-            found = [self._by_urn[identifier]]
-        else:
-            found = self._by_identifier.get(normalise_identifier(identifier), [])
-        if types is None:
-            return list(found)
-        wanted = set(types)
-        return [resource for resource in found if resource.type in wanted]
+            found = self._by_urn[identifier]
+            return [found] if types is None or found.type in set(types) else []
+        key = normalise_identifier(identifier)
+        tokens = self._by_type if types is None else dict.fromkeys(types)
+        named = [resource for token in tokens
+                 for resource in self._identified(token).get(key, ())]
+        if len(named) > 1:
+            named.sort(key=_urn_of)
+        return named
+
+    def _identified(self, type_token: str) -> Mapping[str, list[Resource]]:
+        """The resources of one type by each identifier they are named by (built on first
+        use: a stack's instances are seldom looked up by identifier, its keys are)."""
+        def build(graph: Graph) -> Mapping[str, list[Resource]]:
+            index: dict[str, list[Resource]] = defaultdict(list)
+            for resource in graph._by_type.get(type_token, ()):
+                for identifier in _identifiers(resource):
+                    index[identifier].append(resource)
+            return index
+
+        return self.derived(("identified", type_token), build)
 
     def reference(
         self, resource: Resource, path: str, value: Any, types: Iterable[str]

@@ -18,9 +18,10 @@ Two values stand in for what cannot be read:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final
 
+from custodes.records import record
 from custodes.redaction import register_secret
 
 
@@ -125,7 +126,7 @@ def readable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourcePosition:
     """Where a resource was declared in the user's program."""
 
@@ -137,7 +138,7 @@ class SourcePosition:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resource:
     """One resource of a stack.
 

@@ -8,12 +8,11 @@ findings on one resource share its title and remediation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from custodes.engine import Finding, Report
+from custodes.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResourceGroup:
     """One resource's unwaived findings, as rows of findings of one rule each."""
 

@@ -10,11 +10,11 @@ not told by the stack (unresolved).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from custodes.custody.responsibility import DUTIES, HOLDERS
 from custodes.engine import Report
+from custodes.records import record
 
 DUTY_LABELS = {
     "key-custody": "key custody",
@@ -56,7 +56,7 @@ HOLDER_MARKS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Edge:
     """``workloads`` workloads have ``duty`` held by ``holder``."""
 

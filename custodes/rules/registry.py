@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from custodes.custody import CustodyAnalysis, analyse
 from custodes.model import Graph, Resource
+from custodes.records import record
 
 Severity = Literal["low", "medium", "high", "critical"]
 Enforcement = Literal["advisory", "mandatory", "disabled"]
@@ -28,7 +29,7 @@ SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 ENFORCEMENTS: tuple[Enforcement, ...] = ("advisory", "mandatory", "disabled")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Violation:
     """What a rule found wrong with a resource."""
 
@@ -36,7 +37,7 @@ class Violation:
     resource: Resource | None = None  # another resource the finding belongs to
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Unresolved:
     """A rule could not decide: a value it needs is unknown and the graph cannot pin it."""
 

@@ -1,0 +1,112 @@
+"""``@record`` builds the class ``@dataclass(frozen=True, slots=True)`` would, faster."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import pickle
+from collections.abc import Mapping
+from dataclasses import InitVar, field
+from typing import Any, ClassVar
+
+import pytest
+
+from custodes.engine import Finding
+from custodes.model import Resource
+from custodes.records import record
+
+
+def _pair(body: dict[str, Any], annotations: dict[str, str]) -> tuple[type, type]:
+    """The same class body as a record and as a frozen, slotted dataclass."""
+    made = []
+    for decorate in (record, dataclasses.dataclass(frozen=True, slots=True)):
+        namespace = {"__annotations__": dict(annotations), **body, "__module__": __name__}
+        made.append(decorate(type("Point", (), namespace)))
+    return made[0], made[1]
+
+
+LAYOUTS = [
+    ({}, {}),
+    ({}, {"x": "int"}),
+    ({"y": 2, "z": None}, {"x": "int", "y": "int", "z": "str | None"}),
+    ({"tags": field(default_factory=dict), "kind": "vm"},
+     {"name": "str", "tags": "dict[str, str]", "kind": "str"}),
+    ({"c": ()}, {"a": "str", "b": "tuple[str, ...]", "c": "tuple[str, ...]"}),
+]
+CALLS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+    ((), {}), ((1,), {}), (("n",), {}), ((1, 2), {}), ((1, 2, "s"), {}), ((1,), {"y": 5}),
+    ((), {"x": 1}), ((), {"name": "n", "tags": {"a": "b"}}), (("a", ("b",)), {}),
+    ((1, 2, 3, 4), {}), ((), {"nope": 1}), ((1,), {"x": 1}),
+]
+
+
+@pytest.mark.parametrize(("body", "annotations"), LAYOUTS)
+def test_builds_what_the_dataclass_builds(body: dict[str, Any],
+                                          annotations: dict[str, str]) -> None:
+    fast, plain = _pair(body, annotations)
+    assert str(inspect.signature(fast)) == str(inspect.signature(plain))
+    for args, kwargs in CALLS:
+        try:
+            expected = plain(*args, **kwargs)
+        except TypeError:
+            with pytest.raises(TypeError):
+                fast(*args, **kwargs)
+            continue
+        built = fast(*args, **kwargs)
+        assert dataclasses.astuple(built) == dataclasses.astuple(expected)
+        assert repr(built) == repr(expected)
+        assert built == fast(*args, **kwargs)
+        if all(isinstance(value, int | str | tuple | None) for value in dataclasses.astuple(built)):
+            assert hash(built) == hash(fast(*args, **kwargs))
+
+
+def test_is_frozen_and_slotted() -> None:
+    resource = Resource("urn:pulumi:s::p::aws:ec2/instance:Instance::vm",
+                        "aws:ec2/instance:Instance", "vm")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        resource.name = "other"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del resource.urn  # type: ignore[misc]
+    assert not hasattr(resource, "__dict__")
+    assert dataclasses.replace(resource, name="other").name == "other"
+    assert resource.name == "vm"
+    # --jobs workers send their reports back pickled.
+    assert pickle.loads(pickle.dumps(resource)) == resource
+
+
+def test_a_factory_default_is_made_per_instance() -> None:
+    first = Resource("urn:a", "t", "a")
+    second = Resource("urn:b", "t", "b")
+    assert isinstance(first.props, Mapping) and first.props == {}
+    assert first.props is not second.props
+    given = {"k": 1}
+    assert Resource("urn:c", "t", "c", props=given).props is given
+
+
+def test_the_engine_records_keep_their_fields_in_order() -> None:
+    names = [item.name for item in dataclasses.fields(Finding)]
+    assert names[:3] == ["rule_id", "title", "severity"]
+    assert list(inspect.signature(Finding).parameters) == names
+
+
+@pytest.mark.parametrize("source", [
+    "a: int\n    b: InitVar[int]",
+    "a: int\n    def __post_init__(self) -> None: pass",
+    "a: int = field(init=False, default=1)",
+    "a: int = field(kw_only=True)",
+])
+def test_what_a_record_does_not_need_is_refused(source: str) -> None:
+    # Named after this module, where dataclass looks InitVar up in a string annotation.
+    namespace = {"record": record, "InitVar": InitVar, "field": field, "__name__": __name__}
+    with pytest.raises(TypeError, match="a record has no"):
+        exec(f"@record\nclass Odd:\n    {source}\n", namespace)
+
+
+def test_a_class_variable_is_not_a_field() -> None:
+    @record
+    class Limits:
+        depth: int
+        most: ClassVar[int] = 3
+
+    assert Limits(2).depth == 2 and Limits.most == 3
+    assert [item.name for item in dataclasses.fields(Limits)] == ["depth"]
