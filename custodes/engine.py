@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Protocol
 
 import custodes
 from custodes.config import Settings
 from custodes.custody import CustodyAnalysis, Workload
-from custodes.custody.responsibility import matrix, workload_summary
+from custodes.custody.responsibility import Holder, holders, matrix, workload_summary
 from custodes.errors import CustodesError
 from custodes.model import Graph, Resource, SourcePosition, UnknownValueError
 from custodes.records import record
@@ -109,12 +110,19 @@ class Report:
     @property
     def responsibility(self) -> list[dict[str, Any]]:
         """The stack's responsibility matrix (see :mod:`custodes.custody.responsibility`)."""
-        return matrix(self.custody)
+        return matrix(self.custody, self.duties)
 
     @property
     def workloads(self) -> list[dict[str, Any]]:
         """Each confidential workload's custody picture."""
-        return [workload_summary(workload) for workload in self.custody]
+        return [workload_summary(workload, duties)
+                for workload, duties in zip(self.custody, self.duties, strict=True)]
+
+    @cached_property
+    def duties(self) -> list[dict[str, Holder]]:
+        """Who holds each duty, per workload in custody order: the matrix and the
+        workloads' pictures read the same answers."""
+        return [holders(workload) for workload in self.custody]
 
     @property
     def summary(self) -> dict[str, int]:

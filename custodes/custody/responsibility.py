@@ -9,6 +9,7 @@ the stack does not tell. Each cell lists the URNs of the workloads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from custodes.custody import CustodyAnalysis, CustodyLevel, Workload
@@ -53,13 +54,20 @@ def holders(workload: Workload) -> dict[str, Holder]:
     }
 
 
-def matrix(analysis: CustodyAnalysis) -> list[dict[str, Any]]:
-    """The matrix as JSON-ready rows, one per duty, cells sorted by URN."""
+def matrix(analysis: CustodyAnalysis,
+           duties: Sequence[dict[str, Holder]] | None = None) -> list[dict[str, Any]]:
+    """The matrix as JSON-ready rows, one per duty, cells sorted by URN.
+
+    ``duties``: :func:`holders` of each workload of ``analysis``, in its order, when the
+    caller has them already.
+    """
     cells: dict[str, dict[str, list[str]]] = {
         duty: {holder: [] for holder in HOLDERS} for duty in DUTIES}
-    for workload in analysis:  # one pass: each workload's URN into the cell of each duty
+    each = duties if duties is not None else [holders(workload) for workload in analysis]
+    # One pass: each workload's URN into the cell of each duty.
+    for workload, held in zip(analysis, each, strict=True):
         urn = workload.resource.urn
-        for duty, holder in holders(workload).items():
+        for duty, holder in held.items():
             cell = cells[duty].get(holder)
             if cell is not None:  # as before: a holder outside HOLDERS is in no column
                 cell.append(urn)
@@ -67,8 +75,10 @@ def matrix(analysis: CustodyAnalysis) -> list[dict[str, Any]]:
             for duty in DUTIES]
 
 
-def workload_summary(workload: Workload) -> dict[str, Any]:
-    """One workload's custody picture as a JSON-ready object."""
+def workload_summary(workload: Workload,
+                     duties: dict[str, Holder] | None = None) -> dict[str, Any]:
+    """One workload's custody picture as a JSON-ready object (``duties``: its
+    :func:`holders`, when the caller has them already)."""
     return {
         "urn": workload.resource.urn,
         "type": workload.resource.type,
@@ -89,5 +99,5 @@ def workload_summary(workload: Workload) -> dict[str, Any]:
             }
             for key in workload.keys
         ],
-        "duties": holders(workload),
+        "duties": holders(workload) if duties is None else duties,
     }

@@ -177,7 +177,7 @@ class Resource:
         ``("ebsBlockDevices[0].kmsKeyId", …)`` for each device. A list that is
         itself unknown yields one ``(path, UNKNOWN)``.
         """
-        yield from iter_path(self.props, path)
+        return iter_path(self.props, path)
 
     def output(self, path: str, default: Any = None) -> Any:
         """The value at ``path`` of the provider's outputs."""

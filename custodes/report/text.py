@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -234,17 +235,24 @@ def _text(pieces: Pieces) -> Text:
 _MATRIX_TITLE = "Responsibility matrix (workloads per holder)"
 
 
-def _matrix_cells(report: Report) -> list[list[str]]:
-    """The matrix as text cells: the header row, then one row per duty (counts)."""
-    rows = {row["duty"]: row for row in report.responsibility}
+def _matrix_cells(counts: Mapping[tuple[str, str], int]) -> list[list[str]]:
+    """The matrix as text cells: the header row, then one row per duty (the number of
+    workloads of each (duty, holder))."""
     return [["duty", *HOLDERS],
-            *([duty, *(str(len(rows[duty][holder])) for holder in HOLDERS)] for duty in DUTIES)]
+            *([duty, *(str(counts.get((duty, holder), 0)) for holder in HOLDERS)]
+              for duty in DUTIES)]
 
 
-def _matrix_table(report: Report) -> Table:
+def _matrix_counts(report: Report) -> Counter[tuple[str, str]]:
+    """How many workloads each holder holds each duty for (Report.responsibility's URN
+    lists, sorted, are not needed for counts)."""
+    return Counter((duty, holder) for held in report.duties for duty, holder in held.items())
+
+
+def _matrix_table(cells: list[list[str]]) -> Table:
     from rich.table import Table
 
-    header, *rows = _matrix_cells(report)
+    header, *rows = cells
     table = Table(title=_MATRIX_TITLE, title_justify="left")
     table.add_column(header[0])
     for holder in header[1:]:
@@ -254,11 +262,10 @@ def _matrix_table(report: Report) -> Table:
     return table
 
 
-def _matrix_plain(report: Report) -> str:
+def _matrix_plain(cells: list[list[str]]) -> str:
     """The matrix as :func:`_matrix_table` lays it out with neither colour nor a width
     (Rich's heavy-head box; the duty column left-justified, the counts right), without
     importing Rich: a plain report of any size needs nothing else from it."""
-    cells = _matrix_cells(report)
     widths = [max(len(row[column]) for row in cells) for column in range(len(cells[0]))]
 
     def line(row: list[str], bar: str) -> str:
@@ -294,7 +301,7 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
         blocks = [head, clean("".join(piece for piece, _ in findings))]
         if workloads is not None:
             blocks.append(clean("".join(piece for piece, _ in workloads)))
-            blocks.append(_matrix_plain(report))
+            blocks.append(_matrix_plain(_matrix_cells(_matrix_counts(report))))
         blocks.append(head)
         text = "\n".join(blocks) + "\n"
         return _without_trailing_spaces(text)
@@ -318,7 +325,7 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
     console.print(_text(findings), soft_wrap=soft)
     if workloads is not None:
         console.print(_text(workloads), soft_wrap=soft)
-        console.print(_matrix_table(report))
+        console.print(_matrix_table(_matrix_cells(_matrix_counts(report))))
     console.print(heading, soft_wrap=True)
     return _without_trailing_spaces(buffer.getvalue())
 

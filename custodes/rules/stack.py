@@ -57,8 +57,8 @@ def classified_workload(resource: Resource, context: Context) -> Iterator[Outcom
     if value is UNKNOWN:
         yield Unresolved("the classification tag is unknown")
         return
-    classifications = {c.lower() for c in context.config.get("classifications", ())}
-    if not isinstance(value, str) or value.lower() not in classifications:
+    if not isinstance(value, str) or value.lower() not in {
+            c.lower() for c in context.config.get("classifications", ())}:
         return
     confidential = _CONFIDENTIAL[resource.type](resource, context.graph)
     if confidential is None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from types import SimpleNamespace
-from typing import cast
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +12,6 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from custodes.custody.responsibility import DUTIES, HOLDERS
-from custodes.engine import Report
 from custodes.report import text
 from tests.conftest import EXAMPLES, run_cli
 from tests.report.conftest import NONCOMPLIANT, PREVIEW, finding, hand_report, report_of
@@ -147,15 +145,24 @@ def test_the_unwrapped_report_is_what_rich_lays_out_at_an_unbounded_width(source
 def test_the_plain_matrix_is_the_table_rich_lays_out_for_any_counts(counts: list[int]) -> None:
     # The plain report draws the responsibility matrix itself (Rich is not imported for it):
     # box, column widths and justification must be Rich's, whatever the counts' widths.
-    rows = [{"duty": duty, **{holder: range(counts[row * len(HOLDERS) + column])
-                              for column, holder in enumerate(HOLDERS)}}
-            for row, duty in enumerate(DUTIES)]
-    report = cast(Report, SimpleNamespace(responsibility=rows))
+    cells = text._matrix_cells({(duty, holder): counts[row * len(HOLDERS) + column]
+                                for row, duty in enumerate(DUTIES)
+                                for column, holder in enumerate(HOLDERS)})
     buffer = io.StringIO()
     Console(file=buffer, width=1_000_000, color_system=None, force_terminal=False,
-            highlight=False, emoji=False, no_color=True).print(text._matrix_table(report))
+            highlight=False, emoji=False, no_color=True).print(text._matrix_table(cells))
     drawn = "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
-    assert text._matrix_plain(report) == drawn.removesuffix("\n")
+    assert text._matrix_plain(cells) == drawn.removesuffix("\n")
     body = [[cell.strip() for cell in line.split("│")[1:-1]] for line in drawn.splitlines()[4:9]]
     assert body == [[duty, *map(str, counts[row * len(HOLDERS):(row + 1) * len(HOLDERS)])]
                     for row, duty in enumerate(DUTIES)]
+
+
+@pytest.mark.parametrize("source", [NONCOMPLIANT, PREVIEW], ids=["program", "preview"])
+def test_the_matrix_counts_are_the_lengths_of_the_json_matrix_cells(source: Path) -> None:
+    report = report_of(source)
+    counts = text._matrix_counts(report)
+    for row in report.responsibility:
+        for holder in HOLDERS:
+            assert counts[row["duty"], holder] == len(row[holder])
+    assert sum(counts.values()) == len(DUTIES) * len(report.custody.workloads) > 0
