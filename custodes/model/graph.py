@@ -222,9 +222,8 @@ class Graph:
         (by convention a tuple starting with the name of what it holds, then what
         it is of: ``("aws-technologies", urn)`` keeps one resource's answer).
         """
-        try:
-            value: T = self._derived[key]
-        except KeyError:
+        value: T = self._derived.get(key, _NOT_DERIVED)
+        if value is _NOT_DERIVED:  # a look-up, not an exception: one in six is a miss
             value = self._derived[key] = build(self)
         return value
 
@@ -247,6 +246,9 @@ class Graph:
 
 def _urn_of(resource: Resource) -> str:
     return resource.urn
+
+
+_NOT_DERIVED: Any = object()
 
 
 def _identifiers(resource: Resource) -> set[str]:

@@ -192,6 +192,12 @@ class Resource:
         """
         for container in ("tags", "labels"):
             tags = self.props.get(container)
+            if tags is None:
+                continue
+            if type(tags) is dict:  # what JSON decodes to: no ABC check
+                if key in tags:
+                    return tags[key]
+                continue
             if tags is UNKNOWN or (isinstance(tags, Secret) and readable(tags) is UNKNOWN):
                 return UNKNOWN
             if isinstance(tags, Secret):

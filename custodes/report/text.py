@@ -116,6 +116,12 @@ def as_written(message: str, language_name: str | None) -> str:
     """
     if language_name != "python":
         return message
+    return _in_python(message)
+
+
+@lru_cache(maxsize=8192)
+def _in_python(message: str) -> str:
+    """:func:`as_written` for Python (one rule's message recurs on thousands of resources)."""
     prefix = _PREFIX if message.startswith(_PREFIX) else ""
     rest = message[len(prefix):]
     match = _PATH.match(rest)
@@ -298,9 +304,9 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
     if plain:
         # Neither colour nor wrapping: what Rich would write is the pieces' text, each
         # block ended by a newline; the matrix as Rich lays it out, without Rich.
-        blocks = [head, clean("".join(piece for piece, _ in findings))]
+        blocks = [head, clean("".join([piece for piece, _ in findings]))]
         if workloads is not None:
-            blocks.append(clean("".join(piece for piece, _ in workloads)))
+            blocks.append(clean("".join([piece for piece, _ in workloads])))
             blocks.append(_matrix_plain(_matrix_cells(_matrix_counts(report))))
         blocks.append(head)
         text = "\n".join(blocks) + "\n"
