@@ -142,8 +142,9 @@ class Graph:
             found = self._by_urn[identifier]
             return [found] if types is None or found.type in set(types) else []
         key = normalise_identifier(identifier)
-        tokens = self._by_type if types is None else dict.fromkeys(types)
-        named = [resource for token in tokens
+        present = self._by_type
+        named = [resource for token in (present if types is None else dict.fromkeys(types))
+                 if token in present  # a type the stack has: most of a list are absent
                  for resource in self._identified(token).get(key, ())]
         if len(named) > 1:
             named.sort(key=_urn_of)
