@@ -14,8 +14,10 @@ fields (CPython 3.11, measured with ``timeit``).
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 _Class = TypeVar("_Class", bound=type)
@@ -37,21 +39,35 @@ def record(cls: _Class) -> _Class:
 
     The ``__init__`` takes the same parameters as the dataclass's (positional or
     keyword, the same defaults; a ``default_factory`` is called per instance).
-    Raises ``TypeError`` as ``dataclass`` does for an ill-formed class, and for
-    what a record does not need: an ``InitVar``, a keyword-only or
-    ``init=False`` field, ``__post_init__``.
+    Equality, hash, repr, pickling and ``FrozenInstanceError`` are the frozen
+    dataclass's, written once here instead of generated per class (compiling
+    generated methods is most of what importing custodes costs). Raises
+    ``TypeError`` as ``dataclass`` does for an ill-formed class, and for what a
+    record does not need: an ``InitVar``, a keyword-only or ``init=False``
+    field, ``__post_init__``, or a method of its own that these replace.
     """
-    built: Any = dataclasses.dataclass(frozen=True, slots=True, init=False)(cls)
+    own = [name for name in _GENERIC if name in cls.__dict__]
+    built: Any = dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)
     fields = dataclasses.fields(built)
-    if (hasattr(built, "__post_init__") or _init_vars(built, fields)
+    if (own or hasattr(built, "__post_init__") or _init_vars(built, fields)
             or any(not field.init or field.kw_only for field in fields)):
         raise TypeError(f"{built.__qualname__}: a record has no InitVar, keyword-only or "
-                        "init=False field and no __post_init__")
+                        "init=False field, no __post_init__ and none of "
+                        f"{', '.join(_GENERIC)} of its own")
+    slots = {field.name: _slot(built, field.name) for field in fields}
+    built.__init__ = _init(built, fields, slots)
+    _add_generic_methods(built, fields, slots)
+    return typing.cast(_Class, built)
+
+
+def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...],
+          slots: dict[str, types.MemberDescriptorType]) -> Any:
+    """An ``__init__`` that assigns each field through its slot."""
     namespace: dict[str, Any] = {"_FROM_FACTORY": _FROM_FACTORY}
     parameters, body = [], []
     for field in fields:
         name = field.name
-        namespace[f"_set_{name}"] = _slot(built, name).__set__
+        namespace[f"_set_{name}"] = slots[name].__set__
         if field.default is not dataclasses.MISSING:
             namespace[f"_default_{name}"] = field.default
             parameters.append(f"{name}=_default_{name}")
@@ -65,11 +81,67 @@ def record(cls: _Class) -> _Class:
     source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or [" pass"])
     exec(source, namespace)  # the text is made of the field names alone
     init = namespace["__init__"]
-    init.__qualname__ = f"{built.__qualname__}.__init__"
-    init.__module__ = built.__module__
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
     init.__annotations__ = {**{field.name: field.type for field in fields}, "return": None}
-    built.__init__ = init
-    return typing.cast(_Class, built)
+    return init
+
+
+_GENERIC = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__",
+            "__getstate__", "__setstate__")
+
+
+def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of ``names`` of an instance, as a tuple (what the dataclass compares)."""
+    if not names:
+        return lambda instance: ()
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda instance: (one(instance),)
+    return typing.cast(Callable[[Any], tuple[Any, ...]], operator.attrgetter(*names))
+
+
+def _add_generic_methods(cls: Any, fields: tuple[dataclasses.Field[Any], ...],
+                         slots: dict[str, types.MemberDescriptorType]) -> None:
+    """Equality, hash, repr, immutability and pickling as ``dataclass(frozen=True)``
+    defines them, as closures over this class's fields."""
+    compared = _getter([field.name for field in fields if field.compare])
+    hashed = _getter([field.name for field in fields
+                      if field.hash or (field.hash is None and field.compare)])
+    shown = [field.name for field in fields if field.repr]
+    every = _getter([field.name for field in fields])
+    setters = [slots[field.name].__set__ for field in fields]
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return compared(self) == compared(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(hashed(self))
+
+    def __repr__(self: Any) -> str:
+        inside = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"{self.__class__.__qualname__}({inside})"
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self: Any, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self: Any) -> list[Any]:
+        return list(every(self))
+
+    def __setstate__(self: Any, state: list[Any]) -> None:
+        for setter, value in zip(setters, state, strict=True):
+            setter(self, value)
+
+    for method in (__eq__, __hash__, __repr__, __setattr__, __delattr__, __getstate__,
+                   __setstate__):
+        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
+        method.__module__ = cls.__module__
+        setattr(cls, method.__name__, method)
 
 
 def _init_vars(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import pickle
@@ -57,7 +58,9 @@ def test_builds_what_the_dataclass_builds(body: dict[str, Any],
         assert repr(built) == repr(expected)
         assert built == fast(*args, **kwargs)
         if all(isinstance(value, int | str | tuple | None) for value in dataclasses.astuple(built)):
-            assert hash(built) == hash(fast(*args, **kwargs))
+            assert hash(built) == hash(fast(*args, **kwargs)) == hash(expected)
+        assert built != expected  # another class, as two dataclasses are
+        assert copy.copy(built) == built and copy.deepcopy(built) == built
 
 
 def test_is_frozen_and_slotted() -> None:
@@ -72,6 +75,10 @@ def test_is_frozen_and_slotted() -> None:
     assert resource.name == "vm"
     # --jobs workers send their reports back pickled.
     assert pickle.loads(pickle.dumps(resource)) == resource
+    finding = Finding("rule", "title", "high", "mandatory", resource.urn, resource.type,
+                      resource.name, "message", "fix")
+    assert pickle.loads(pickle.dumps(finding)) == finding
+    assert {finding, copy.copy(finding)} == {finding}
 
 
 def test_a_factory_default_is_made_per_instance() -> None:
@@ -90,6 +97,8 @@ def test_the_engine_records_keep_their_fields_in_order() -> None:
 
 
 @pytest.mark.parametrize("source", [
+    "a: int\n    def __eq__(self, other: object) -> bool: return True",
+    "a: int\n    def __repr__(self) -> str: return 'a'",
     "a: int\n    b: InitVar[int]",
     "a: int\n    def __post_init__(self) -> None: pass",
     "a: int = field(init=False, default=1)",
