@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from custodes.errors import InputError, shown
+from custodes.records import record
 from custodes.rules.registry import ENFORCEMENTS, Enforcement, Rule, catalogue
 from custodes.settings_files import load_yaml, read_settings_text
 
@@ -23,7 +24,7 @@ Profile = Literal["default", "strict"]
 PROFILES: tuple[Profile, ...] = ("default", "strict")
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """The effective enforcement and configuration of every rule for one run."""
 

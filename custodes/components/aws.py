@@ -23,7 +23,6 @@ run time to write the schema other languages use.
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, NotRequired, TypedDict
 
 import pulumi
@@ -31,6 +30,7 @@ import pulumi_aws as aws
 
 from custodes.catalog import aws_nitro_enclaves_problem, aws_sev_snp_supported
 from custodes.components import ConfigurationError, whole_number
+from custodes.records import record
 
 CUSTOMER_KEY_TYPE = "custodes:aws:CustomerKey"
 ENCLAVE_KEY_TYPE = "custodes:aws:EnclaveKey"
@@ -228,7 +228,7 @@ class NitroEnclaveHostArgs(TypedDict):
 DiskKeySource = Literal["given", "key-store", "software", "provider"]
 
 
-@dataclass(frozen=True)
+@record
 class DiskKeyPlan:
     """Where an instance's volume key comes from.
 
@@ -241,7 +241,7 @@ class DiskKeyPlan:
     allow_provider_managed_key: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class InstancePlan:
     """The checked settings of a :class:`ConfidentialInstance` or :class:`NitroEnclaveHost`."""
 

@@ -23,7 +23,6 @@ argument and output types at run time.
 import base64
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, NotRequired, TypedDict
 
 import pulumi
@@ -32,6 +31,7 @@ import pulumi_azure_native as azure_native
 from custodes.catalog import azure_confidential_vm_technology, azure_sgx_size
 from custodes.components import ConfigurationError, whole_number
 from custodes.custody.azure import is_shared_attestation
+from custodes.records import record
 
 CONFIDENTIAL_VM_TYPE = "custodes:azure:ConfidentialVM"
 SGX_ENCLAVE_VM_TYPE = "custodes:azure:SgxEnclaveVM"
@@ -166,7 +166,7 @@ class SgxEnclaveVMArgs(TypedDict):
 KeyContainer = Literal["new-vault", "vault", "managed-hsm", "platform"]
 
 
-@dataclass(frozen=True)
+@record
 class DiskKeyPlan:
     """Where the disk key lives: a vault the component creates, your vault, your
     Managed HSM, or nowhere (the platform-managed key, by opt-out)."""
@@ -175,7 +175,7 @@ class DiskKeyPlan:
     key_type: str
 
 
-@dataclass(frozen=True)
+@record
 class VmPlan:
     """The checked settings of a :class:`ConfidentialVM` or :class:`SgxEnclaveVM`."""
 
@@ -324,7 +324,7 @@ def _vault_part(vault_id: str, part: str) -> str:
 # --- the disk custody both VMs share ------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Vault:
     """The Key Vault that holds a disk key: its id, name and resource group."""
 

@@ -24,7 +24,6 @@ argument and output types at run time.
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
 import pulumi
@@ -32,6 +31,7 @@ import pulumi_gcp as gcp
 
 from custodes.catalog import gcp_confidential_supported, load
 from custodes.components import ConfigurationError, whole_number
+from custodes.records import record
 
 CONFIDENTIAL_INSTANCE_TYPE = "custodes:gcp:ConfidentialInstance"
 CONFIDENTIAL_SPACE_WORKLOAD_TYPE = "custodes:gcp:ConfidentialSpaceWorkload"
@@ -174,7 +174,7 @@ class ConfidentialSpaceWorkloadArgs(TypedDict):
 # --- planning (pure) -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class KeyPlan:
     """Where a disk or workload key comes from: ``given`` (yours), ``create`` (in a
     key ring, at ``protection_level``) or ``provider`` (Google-managed, by opt-out)."""
@@ -183,7 +183,7 @@ class KeyPlan:
     protection_level: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class InstancePlan:
     """The checked settings of a :class:`ConfidentialInstance`."""
 
@@ -195,7 +195,7 @@ class InstancePlan:
     disk_key: KeyPlan
 
 
-@dataclass(frozen=True)
+@record
 class SpacePlan:
     """The checked settings of a :class:`ConfidentialSpaceWorkload`."""
 

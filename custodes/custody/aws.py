@@ -37,7 +37,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final
 
 from custodes.custody import CustodyLevel, KeyCustody, Workload, weakest
@@ -821,7 +821,7 @@ def _attached_volume_keys(graph: Graph, instance: Resource, shape: AwsShape) -> 
 #   for a standard boot, PCR7 for Secure Boot); PCR0/PCR1 are AWS's constant firmware.
 
 
-@dataclass(frozen=True)
+@record
 class Measurement:
     """One attestation condition key as KMS reads it.
 
@@ -872,7 +872,7 @@ def _operator(name: str) -> tuple[str, bool]:
     return (base[: -len("IfExists")] if if_exists else base).lower(), if_exists
 
 
-@dataclass(frozen=True)
+@record
 class Pin:
     """What one statement's condition pins: a measurement and its accepted values."""
 
@@ -1316,7 +1316,7 @@ def _role_iam_grants_release(graph: Graph, role: Resource,
     return None if unknown else False
 
 
-@dataclass(frozen=True)
+@record
 class _ParentRoles:
     """The attested instances' roles in order, and those whose IAM may grant release."""
 

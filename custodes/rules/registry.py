@@ -11,7 +11,7 @@ resource came from.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any, Literal
 
@@ -78,7 +78,7 @@ Remediate = Callable[[Mapping[str, Any]], dict[str, Any] | None]
 Select = Callable[[Context], Iterable[Resource]]
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One rule of the catalogue and its metadata."""
 

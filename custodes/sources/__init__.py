@@ -14,19 +14,19 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from custodes.errors import InputError
 from custodes.model import Graph
+from custodes.records import record
 from custodes.sources.documents import graph_from_document, parse_json
 from custodes.sources.pulumi_json import needs_decoding
 
 DEFAULT_MAX_INPUT_MB = 512
 
 
-@dataclass(frozen=True)
+@record
 class LoadOptions:
     """How to read an input: the stack of a project, time and size limits."""
 

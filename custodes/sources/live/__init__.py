@@ -36,6 +36,7 @@ from typing import Any, Protocol, cast
 from custodes.errors import CustodesError
 from custodes.model import Graph, Resource
 from custodes.model.audit import READ_GAP
+from custodes.records import record
 
 CLOUDS = ("aws", "azure", "gcp")
 LIVE_URN_PREFIX = "urn:pulumi:live::"
@@ -64,7 +65,7 @@ class CloudAccessError(CustodesError):
         self.cloud = cloud
 
 
-@dataclass(frozen=True)
+@record
 class LiveOptions:
     """What to read: the scope, the endpoint and the retry budget.
 
@@ -85,7 +86,7 @@ class LiveOptions:
     wanted: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ReadGap:
     """One API call the audit could not complete, and what it leaves unjudged.
 

@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 from custodes.custody import aws as facts
 from custodes.model import UNKNOWN, Graph, Resource
+from custodes.records import record
 from custodes.sources.live import (
     CloudAccessError,
     GapRecorder,
@@ -58,7 +59,7 @@ _AWS_MANAGED_POLICY = re.compile(r"^arn:[^:]+:iam::aws:policy/")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record
 class Account:
     """Where ARNs point: partition, region and account id."""
 
@@ -72,7 +73,7 @@ class Account:
         return f"arn:{self.partition}:{service}:{where}:{self.account}:{resource}"
 
 
-@dataclass(frozen=True)
+@record
 class EbsDefaults:
     """The account's EBS encryption defaults in one region (``enabled`` is ``None``
     when they could not be read)."""
