@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from custodes.custody.responsibility import DUTIES, HOLDERS
@@ -94,7 +95,9 @@ _CAMEL = re.compile(r"\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b")
 _PREFIX = "unresolved: "
 
 
+@lru_cache(maxsize=4096)
 def _python_path(path: str) -> str:
+    # A few key paths recur on thousands of workloads.
     return _CAMEL.sub(lambda match: _snake(match.group(0)), path)
 
 
@@ -162,6 +165,7 @@ def rule_link(report: Report, rule_id: str) -> str:
     return f"{report.docs_url or RULES_PAGE}#{rule_id}"
 
 
+@lru_cache(maxsize=1024)
 def read_more(rule_id: str) -> str:
     """Where a rule's rationale, remediation and settings are."""
     return f"`custodes rules {rule_id}` or {RULES_PAGE}#{rule_id}"
@@ -252,7 +256,7 @@ def _matrix_cells(counts: Mapping[tuple[str, str], int]) -> list[list[str]]:
 def _matrix_counts(report: Report) -> Counter[tuple[str, str]]:
     """How many workloads each holder holds each duty for (Report.responsibility's URN
     lists, sorted, are not needed for counts)."""
-    return Counter((duty, holder) for held in report.duties for duty, holder in held.items())
+    return Counter(chain.from_iterable(held.items() for held in report.duties))
 
 
 def _matrix_table(cells: list[list[str]]) -> Table:
