@@ -144,6 +144,24 @@ def measure(command: Sequence[str], repeat: int, cwd: Path | None = None,
     return result
 
 
+def measure_pairs(baseline: Sequence[str], command: Sequence[str],
+                  repeat: int) -> tuple[Measure, Measure]:
+    """``repeat`` pairs of runs, ``baseline`` then ``command``: each pair sees the same
+    load, so the ratio of a pair is steadier than a ratio of medians on a shared
+    machine (see :func:`paired_ratio`)."""
+    first, second = Measure(load=os.getloadavg()[0]), Measure(load=os.getloadavg()[0])
+    for _ in range(repeat):
+        first.samples.append(run_once(baseline))
+        second.samples.append(run_once(command))
+    return first, second
+
+
+def paired_ratio(result: Measure, baseline: Measure, attribute: str) -> float:
+    """The median of the ratios of the pairs of :func:`measure_pairs` (``cpu`` or ``wall``)."""
+    return statistics.median(getattr(run, attribute) / getattr(base, attribute)
+                             for run, base in zip(result.samples, baseline.samples, strict=True))
+
+
 def generate(kind: str, size: int, path: Path, seed: int, stack: str = "prod") -> list[str]:
     """Write a synthetic input in a child process; its size in bytes, then any extra lines.
 
@@ -274,16 +292,16 @@ def bench_snp(sizes: Sequence[int], repeat: int) -> list[dict[str, Any]]:
             log(f"generating {path.name}")
             megabytes = int(generate(f"snp-{kind}", size, path, SEED)[0]) / 2**20
             runs = repeat if size <= 10_000 else max(1, min(repeat, 3))
-            baseline = measure([sys.executable, "-c",
-                                "import json, sys; json.load(open(sys.argv[1], 'rb'))",
-                                str(path)], runs)
+            load_json = [sys.executable, "-c",
+                         "import json, sys; json.load(open(sys.argv[1], 'rb'))", str(path)]
             formats = ["json"]
             if kind == "export":
                 formats += ["sarif", "text"] if size <= 10_000 else ["sarif"]
             for format_name in formats:
-                log(f"custodes check {path.name} --format {format_name} ×{runs}")
+                log(f"json.load and custodes check {path.name} --format {format_name}, "
+                    f"alternately ×{runs}")
                 output = OUT / f"snp-{kind}-{size}.report.{format_name}"
-                result = measure(custodes_command(
+                baseline, result = measure_pairs(load_json, custodes_command(
                     "check", str(path), "--format", format_name, "--output", str(output),
                     "--max-input-mb", str(int(megabytes * 2) + 64)), runs)
                 rows.append({"size": size, "kind": kind, "format": format_name,
@@ -589,14 +607,18 @@ def report(args: argparse.Namespace, parts: dict[str, Any], load: tuple[float, f
                   "`snp-preview`): every other instance's root volume on the AWS-managed key "
                   "(a finding each), the others on a customer key of their own. *json.load* is "
                   "the process `python -c \"import json; json.load(open(FILE))\"` on the same "
-                  "file, timed just before each; the ratios are of medians. The targets are "
-                  "judged on CPU time (user + system, the process and its children): the "
-                  "machine's cores are shared, and wall time counts the others' work too.", ""]
+                  "file, run alternately with each check (one json.load, one check, so many "
+                  "times); a ratio is the median of the pairs' ratios, steadier on a shared "
+                  "machine than a ratio of medians, and the times shown are medians. The "
+                  "targets are judged on CPU time (user + system, the process and its "
+                  "children): the machine's cores are shared, and wall time counts the "
+                  "others' work too.", ""]
         rows = []
         per_resource: dict[tuple[str, str, int], float] = {}
         for row in snp:
             result, base = row["measure"], row["baseline"]
-            wall_ratio, cpu_ratio = result.wall / base.wall, result.cpu / base.cpu
+            wall_ratio = paired_ratio(result, base, "wall")
+            cpu_ratio = paired_ratio(result, base, "cpu")
             per_resource[(row["kind"], row["format"], row["size"])] = result.cpu / row[
                 "resources"]
             rows.append([f"{size_label(row['size'])} + {size_label(row['size'] // 2)} keys",

@@ -95,3 +95,18 @@ def test_run_py_measures_and_writes_the_markdown_table(tmp_path: Path) -> None:
     assert "`--jobs 1`" in text and "byte for byte the same" in text
     assert "imports no Pulumi or cloud SDK | none imported | met |" in text
     assert "Not measured (`--no-checkov`)" in text
+
+
+def test_a_ratio_is_the_median_of_the_pairs_ratios_not_a_ratio_of_medians() -> None:
+    from benchmarks.run import Measure, Sample, paired_ratio
+
+    def runs(*cpu: float) -> Measure:
+        return Measure([Sample(wall=seconds * 2, cpu=seconds, rss_mb=1.0, code=0)
+                        for seconds in cpu])
+
+    # The machine slowed down between the second and the third pair: each pair still says 4×.
+    baseline, check = runs(0.2, 0.2, 0.5, 0.5, 0.5), runs(0.8, 0.8, 2.0, 2.0, 2.0)
+    assert paired_ratio(check, baseline, "cpu") == paired_ratio(check, baseline, "wall") == 4.0
+    assert check.cpu / baseline.cpu == 4.0
+    baseline, check = runs(0.2, 0.2, 0.2, 0.5, 0.5), runs(0.8, 0.8, 2.0, 2.0, 2.0)
+    assert paired_ratio(check, baseline, "cpu") == 4.0 and check.cpu / baseline.cpu == 10.0
