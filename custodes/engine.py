@@ -199,7 +199,7 @@ def run_rule_over(rule: Rule, resources: Iterable[Resource], context: Context) -
     """:func:`run_rule` on each of ``resources`` in turn, as (judged resource, target
     resource, message, unresolved): one loop where a stack's resources meet a rule."""
     check = rule.check  # Rule.run, one generator less
-    for resource in resources:
+    for resource in rule.applicable(resources, context):
         try:
             outcomes = list(check(resource, context))
         except UnknownValueError:

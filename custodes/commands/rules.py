@@ -49,6 +49,7 @@ def _as_json(rule: Rule) -> dict[str, Any]:
         "id": rule.id, "title": rule.title, "severity": rule.severity,
         "enforcement": rule.enforcement, "strict_enforcement": rule.strict_enforcement,
         "cloud": rule.cloud, "scope": rule.scope, "types": list(rule.types),
+        "technologies": sorted(rule.technologies),
         "rationale": rule.rationale, "remediation": rule.remediation,
         "config_schema": rule.config_schema, "remediates": rule.remediate is not None,
     }
@@ -89,8 +90,15 @@ def _settings(rule: Rule) -> list[tuple[str, Any, str]]:
 
 def _types(rule: Rule) -> str:
     if rule.types:
-        return ", ".join(rule.types)
+        return ", ".join(rule.types) + _only(rule)
     return "any (it is not tied to resource types)"
+
+
+def _only(rule: Rule) -> str:
+    """Which workloads of its types the rule judges, when it confines itself to some."""
+    if not rule.technologies:
+        return ""
+    return f" (only workloads running {' or '.join(sorted(rule.technologies))})"
 
 
 def full_text(rule: Rule) -> str:
@@ -114,7 +122,8 @@ def full_text(rule: Rule) -> str:
 
 
 def _section(rule: Rule, level: int = 2) -> list[str]:
-    types = ", ".join(f"`{t}`" for t in rule.types) if rule.types else _types(rule)
+    types = ", ".join(f"`{t}`" for t in rule.types) + _only(rule) if rule.types \
+        else _types(rule)
     lines = [f"{'#' * level} {rule.id}", "", f"**{rule.title}** — {rule.severity}; "
              f"resource types: {types}.", "",
              f"*Why:* {rule.rationale}", "", f"*Fix:* {rule.remediation}"]

@@ -115,11 +115,22 @@ class CustodyAnalysis:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_urn", {w.resource.urn: w for w in self.workloads})
+        object.__setattr__(self, "_running", {})
 
     def workload(self, urn: str) -> Workload | None:
         """The workload whose resource has this URN, or ``None``."""
         by_urn: dict[str, Workload] = self._by_urn  # type: ignore[attr-defined]
         return by_urn.get(urn)
+
+    def running(self, technologies: frozenset[str]) -> frozenset[str]:
+        """The URNs of the workloads that run any of ``technologies`` (computed once per set)."""
+        known: dict[frozenset[str], frozenset[str]] = self._running  # type: ignore[attr-defined]
+        urns = known.get(technologies)
+        if urns is None:
+            urns = known[technologies] = frozenset(
+                workload.resource.urn for workload in self.workloads
+                if not technologies.isdisjoint(workload.technologies))
+        return urns
 
     def __iter__(self) -> Iterator[Workload]:
         return iter(self.workloads)

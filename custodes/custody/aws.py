@@ -448,13 +448,14 @@ def templates(graph: Graph, resource: Resource) -> tuple[NamedTemplate, ...]:
 
     By id first, then by name; computed once per resource and graph.
     """
-    def build(graph: Graph) -> tuple[NamedTemplate, ...]:
-        shape = SHAPES.get(resource.type)
-        if shape is None or not shape.templates:
-            return ()
-        return tuple(_named_templates(graph, resource, shape))
+    return graph.derived_of("aws-named-templates", resource, _templates)
 
-    return graph.derived(("aws-named-templates", resource.urn), build)
+
+def _templates(graph: Graph, resource: Resource) -> tuple[NamedTemplate, ...]:
+    shape = SHAPES.get(resource.type)
+    if shape is None or not shape.templates:
+        return ()
+    return tuple(_named_templates(graph, resource, shape))
 
 
 def _named_templates(graph: Graph, resource: Resource, shape: AwsShape) -> Iterator[
@@ -490,18 +491,17 @@ def technologies(graph: Graph, resource: Resource) -> tuple[str, ...]:
     instance's parameters override its launch template's; may hold
     :data:`~custodes.custody.shapes.UNKNOWN_TECHNOLOGY`.
     """
-    def build(graph: Graph) -> tuple[str, ...]:
-        shape = SHAPES.get(resource.type)
-        return () if shape is None else _technologies(graph, resource, shape)
-
-    return graph.derived(("aws-technologies", resource.urn), build)
+    return graph.derived_of("aws-technologies", resource, _technologies)
 
 
 # The order technologies are reported in: the EC2 switches'.
 _TECHNOLOGY_ORDER = {switch.technology: index for index, switch in enumerate(_EC2_SWITCHES)}
 
 
-def _technologies(graph: Graph, resource: Resource, shape: AwsShape) -> tuple[str, ...]:
+def _technologies(graph: Graph, resource: Resource) -> tuple[str, ...]:
+    shape = SHAPES.get(resource.type)
+    if shape is None:
+        return ()
     found = list(shape.technologies(resource))
     named = templates(graph, resource)
     if named:
@@ -1180,8 +1180,11 @@ def role_policies(graph: Graph, role: Resource) -> list[tuple[str, Any]]:
     ``managedPolicyArns``; aws-native ``managedPolicyArns`` and
     ``aws-native:iam:ManagedPolicy`` ``roles``). Computed once per role and graph.
     """
-    return graph.derived(("aws-role-policies", role.urn),
-                         lambda graph: list(_role_policies(graph, role)))
+    return graph.derived_of("aws-role-policies", role, _listed_role_policies)
+
+
+def _listed_role_policies(graph: Graph, role: Resource) -> list[tuple[str, Any]]:
+    return list(_role_policies(graph, role))
 
 
 def _role_policies(graph: Graph, role: Resource) -> Iterator[tuple[str, Any]]:
@@ -1278,18 +1281,19 @@ def _native_managed_by_role(graph: Graph) -> Mapping[str, tuple[Resource, ...]]:
 def _role_statements(graph: Graph, role: Resource) -> tuple[list[Statement], list[str]]:
     """Every statement of the role's identity policies, and the places that are unknown
     (parsed once per role and graph)."""
-    def build(graph: Graph) -> tuple[list[Statement], list[str]]:
-        statements: list[Statement] = []
-        unknown: list[str] = []
-        for place, document in role_policies(graph, role):
-            parsed = parse_policy(document, place)
-            if parsed is None:
-                unknown.append(place)
-            else:
-                statements.extend(parsed)
-        return statements, unknown
+    return graph.derived_of("aws-role-statements", role, _parsed_role_statements)
 
-    return graph.derived(("aws-role-statements", role.urn), build)
+
+def _parsed_role_statements(graph: Graph, role: Resource) -> tuple[list[Statement], list[str]]:
+    statements: list[Statement] = []
+    unknown: list[str] = []
+    for place, document in role_policies(graph, role):
+        parsed = parse_policy(document, place)
+        if parsed is None:
+            unknown.append(place)
+        else:
+            statements.extend(parsed)
+    return statements, unknown
 
 
 def _mentions_nitro_tpm(graph: Graph) -> bool:
@@ -1441,8 +1445,7 @@ def release_binding(graph: Graph, key: Resource | None) -> ReleaseBinding:
     """
     if key is None or key.type not in (KMS_KEY, NATIVE_KMS_KEY):
         return ReleaseBinding(False)
-    return graph.derived(("aws-release-binding", key.urn),
-                         lambda graph: _release_binding(graph, key))
+    return graph.derived_of("aws-release-binding", key, _release_binding)
 
 
 def _names_role(graph: Graph, statement: Statement, role: Resource, *, iam: bool) -> bool:

@@ -93,6 +93,7 @@ class Graph:
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
         self._derived: dict[Any, Any] = {}
+        self._derived_of: dict[str, dict[str, Any]] = {}
         # Every index in URN order, not input order: the same stack in another order
         # (a shuffled export, a different registration order) gives the same answers.
         for resource in sorted(resources, key=_urn_of):
@@ -226,6 +227,22 @@ class Graph:
         value: T = self._derived.get(key, _NOT_DERIVED)
         if value is _NOT_DERIVED:  # a look-up, not an exception: one in six is a miss
             value = self._derived[key] = build(self)
+        return value
+
+    def derived_of(self, name: str, resource: Resource,
+                   build: Callable[[Graph, Resource], T]) -> T:
+        """``build(self, resource)``, computed on first use and kept for this graph: a
+        per-resource :meth:`derived` (``name`` says what it holds, ``"aws-technologies"``).
+
+        One table per name, keyed by the resource's URN: the look-up a workload's
+        hot path makes several times per rule builds no key and no closure.
+        """
+        table = self._derived_of.get(name)
+        if table is None:
+            table = self._derived_of[name] = {}
+        value: T = table.get(resource.urn, _NOT_DERIVED)
+        if value is _NOT_DERIVED:
+            value = table[resource.urn] = build(self, resource)
         return value
 
     def _dependency_candidates(

@@ -239,12 +239,15 @@ def lookup(document: Any, path: str, default: Any = None) -> Any:
 
 def iter_path(document: Any, path: str, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """Expand ``[]`` steps of ``path`` over lists (see :meth:`Resource.values`)."""
-    head, sep, rest = path.partition("[]")
+    if "[]" not in path:  # one value: no generator to start and resume
+        return iter(((prefix + path, lookup(document, path) if path else document),))
+    return _expanded(document, path, prefix)
+
+
+def _expanded(document: Any, path: str, prefix: str) -> Iterator[tuple[str, Any]]:
+    head, _, rest = path.partition("[]")  # a path with a [] step
     value = lookup(document, head) if head else document
     here = prefix + head
-    if not sep:
-        yield here, value
-        return
     if value is UNKNOWN:
         yield here + "[]", UNKNOWN
         return

@@ -117,6 +117,7 @@ def enclave_key_attestation(resource: Resource, context: Context) -> Iterator[Ou
     severity="high",
     enforcement="mandatory",
     types=facts.WORKLOAD_TYPES,
+    technologies=("sev-snp",),
     rationale="""EC2 offers AMD SEV-SNP on M6a, C6a and R6a only. A SEV-SNP request on
         another type fails at launch, or the workload is deployed without the memory
         encryption the customer relies on.""",
@@ -126,8 +127,6 @@ def enclave_key_attestation(resource: Resource, context: Context) -> Iterator[Ou
 def sev_snp_supported_type(resource: Resource, context: Context) -> Iterator[Outcome]:
     """``cpuOptions.amdSevSnp=enabled`` only on M6a/C6a/R6a, including every instance
     type a group or fleet may launch from a SEV-SNP template (its overrides)."""
-    if "sev-snp" not in facts.technologies(context.graph, resource):
-        return
     for where, instance_type in (yield from _instance_types(
             resource, context, "whether they offer AMD SEV-SNP")):
         if not aws_sev_snp_supported(instance_type):
@@ -159,6 +158,7 @@ def _instance_types(resource: Resource, context: Context,
     severity="high",
     enforcement="mandatory",
     types=facts.WORKLOAD_TYPES,
+    technologies=("nitro-enclaves",),
     rationale="""An enclave parent needs a supported family and enough vCPUs to give
         some to the enclave; hibernation cannot be combined with enclaves. A setting
         that cannot hold leaves the secret-handling code outside any enclave.""",
@@ -167,8 +167,6 @@ def _instance_types(resource: Resource, context: Context,
 )
 def enclave_supported_type(resource: Resource, context: Context) -> Iterator[Outcome]:
     """``enclaveOptions.enabled`` only on a supported type, without hibernation."""
-    if "nitro-enclaves" not in facts.technologies(context.graph, resource):
-        return
     for where, instance_type in (yield from _instance_types(
             resource, context, "whether they can be enclave parents")):
         problem = aws_nitro_enclaves_problem(instance_type)
@@ -202,14 +200,6 @@ def deployment_binding(resource: Resource, context: Context) -> Iterator[Outcome
         yield Violation(f"{place} pins only image measurements: any account that runs the "
                         "same image can use the key (pin PCR3, PCR4 or PCR8, or add an "
                         "account or organisation condition)")
-
-
-def _enclave_parent(resource: Resource, context: Context) -> bool:
-    """Whether the resource launches enclave parents: its own ``enclaveOptions`` switch,
-    or that of a launch template it names (groups, fleets, node groups, Batch compute
-    environments, instances from a template), as :func:`custodes.custody.aws.technologies`
-    resolves them."""
-    return "nitro-enclaves" in facts.technologies(context.graph, resource)
 
 
 # Launch settings read from the resource or, where it sets none, from its launch
@@ -252,6 +242,7 @@ def _setting(holder: Resource, path: str) -> Any:
     enforcement="advisory",
     strict="mandatory",
     types=facts.WORKLOAD_TYPES,
+    technologies=("nitro-enclaves",),
     scope="resource",
     rationale="""The parent instance's role is what KMS sees: with IMDSv1 a server-side
         request forgery on the parent hands out the role's credentials, and with them
@@ -261,8 +252,6 @@ def _setting(holder: Resource, path: str) -> Any:
 )
 def enclave_parent_imdsv2(resource: Resource, context: Context) -> Iterator[Outcome]:
     """``metadataOptions.httpTokens`` is ``required`` on an enclave parent."""
-    if not _enclave_parent(resource, context):
-        return
     for where, holder in _holders(resource, context, _METADATA):
         if holder is None:
             yield Unresolved(f"{where}the launch template is not in the stack: whether it "
@@ -372,6 +361,7 @@ def _template_public(context: Context, launcher: Resource, where: str,
     enforcement="advisory",
     strict="mandatory",
     types=facts.WORKLOAD_TYPES,
+    technologies=("nitro-enclaves",),
     rationale="""An enclave parent holds the role KMS releases keys to and relays the
         enclave's traffic; a public IP puts that host on the internet.""",
     remediation="""Set associatePublicIpAddress to false, launch in a private subnet
@@ -380,8 +370,6 @@ def _template_public(context: Context, launcher: Resource, where: str,
 )
 def enclave_parent_public_ip(resource: Resource, context: Context) -> Iterator[Outcome]:
     """No public IP: none requested, none from the subnet, no Elastic IP."""
-    if not _enclave_parent(resource, context):
-        return
     graph = context.graph
     for where, holder in _holders(resource, context, _INTERFACES):
         if holder is None:
@@ -441,6 +429,7 @@ def _open_rules(graph: Any, group: Resource) -> Iterator[str]:
     enforcement="advisory",
     strict="mandatory",
     types=facts.WORKLOAD_TYPES,
+    technologies=("nitro-enclaves",),
     rationale="""A security group that admits 0.0.0.0/0 or ::/0 exposes the host that holds
         the role KMS releases keys to, and the vsock proxy it runs for the enclave.""",
     remediation="""Admit only the load balancer's or the bastion's security group, or known
@@ -448,8 +437,6 @@ def _open_rules(graph: Any, group: Resource) -> Iterator[str]:
 )
 def enclave_parent_ingress(resource: Resource, context: Context) -> Iterator[Outcome]:
     """No security group of the parent admits 0.0.0.0/0 or ::/0."""
-    if not _enclave_parent(resource, context):
-        return
     for where, holder in _holders(resource, context, _GROUPS):
         if holder is None:
             yield Unresolved(f"{where}the launch template is not in the stack: its security "

@@ -97,6 +97,16 @@ class Rule:
     remediate: Remediate | None = None
     description: str = field(default="")
     select: Select | None = None
+    technologies: frozenset[str] = frozenset()
+
+    def applicable(self, resources: Iterable[Resource], context: Context) -> list[Resource]:
+        """Those of ``resources`` this rule calls its check for: with
+        :attr:`technologies`, only the workloads of the custody analysis that run one
+        of them (any other resource of its types is judged, and passes, without a call)."""
+        if not self.technologies:
+            return list(resources)
+        running = context.custody.running(self.technologies)
+        return [resource for resource in resources if resource.urn in running]
 
     def resources(self, context: Context) -> list[Resource]:
         """The resources this rule judges: those of its types, or those ``select`` picks."""
@@ -134,7 +144,8 @@ class Rule:
         """
         if self.types and self.select is None and resource.type not in self.types:
             return
-        yield from self.check(resource, context)
+        if self.applicable((resource,), context):
+            yield from self.check(resource, context)
 
 
 _CATALOGUE: dict[str, Rule] = {}
@@ -154,6 +165,7 @@ def rule(
     config: Mapping[str, Any] | None = None,
     remediate: Remediate | None = None,
     select: Select | None = None,
+    technologies: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register the decorated check in the catalogue under ``id``.
 
@@ -163,6 +175,10 @@ def rule(
     in the ``strict`` profile (default: the same as ``enforcement``). ``select``
     picks the resources a rule judges when no list of types can say it (a rule
     over every resource the no-silent-pass net caught, whatever its type).
+    ``technologies`` confines the rule to the workloads that run one of these TEE
+    technologies (``"nitro-enclaves"``), as the custody analysis tells them: the
+    check is called for those alone, and every other resource of its types is
+    judged and passes.
     """
 
     def register(check: Check) -> Check:
@@ -184,6 +200,7 @@ def rule(
             check=check,
             remediate=remediate,
             select=select,
+            technologies=frozenset(technologies),
             description=" ".join((check.__doc__ or title).split()),
         )
         return check
