@@ -7,8 +7,9 @@ key custody, each rule's violation and finding): 80,000 of them for a
 field: 1.7–2 µs for an eight-field record, six times what a mutable dataclass
 costs. ``@record`` gives the same class (``dataclasses.fields``, ``replace``,
 equality, hash, repr, pickling, ``FrozenInstanceError`` on assignment), with an
-``__init__`` that assigns through each slot's own descriptor: 0.8 µs for eight
-fields (CPython 3.11, measured with ``timeit``).
+``__init__`` that assigns through each slot's own descriptor, or, from four
+fields, builds the instance as a writable twin of the class: 0.7 µs for twelve
+fields where the dataclass takes 2 µs (CPython 3.11, measured with ``timeit``).
 """
 
 from __future__ import annotations
@@ -60,14 +61,26 @@ def record(cls: _Class) -> _Class:
     return typing.cast(_Class, built)
 
 
+# Fields from which a record is built as its writable twin (below), not slot by slot.
+_TWIN_FROM = 4
+
+
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...],
           slots: dict[str, types.MemberDescriptorType]) -> Any:
-    """An ``__init__`` that assigns each field through its slot."""
+    """An ``__init__`` that assigns each field through its slot.
+
+    A record of many fields is built as its *twin*: a class of the same base and
+    the same slots whose attributes may be set. The instance is the twin while its
+    fields are assigned (a plain attribute store each, which the interpreter does
+    without a call), then becomes the record again: 640 ns instead of 1.1 µs for
+    twelve fields. Only a type of the same layout may take an instance's place
+    (``__class__`` assignment checks it), so the twin can hold nothing else.
+    """
     namespace: dict[str, Any] = {"_FROM_FACTORY": _FROM_FACTORY}
     parameters, body = [], []
+    twin = len(fields) >= _TWIN_FROM
     for field in fields:
         name = field.name
-        namespace[f"_set_{name}"] = slots[name].__set__
         if field.default is not dataclasses.MISSING:
             namespace[f"_default_{name}"] = field.default
             parameters.append(f"{name}=_default_{name}")
@@ -77,7 +90,15 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...],
             body.append(f" if {name} is _FROM_FACTORY: {name} = _factory_{name}()")
         else:
             parameters.append(name)
-        body.append(f" _set_{name}(self, {name})")
+    if twin:
+        namespace.update(_become=object.__setattr__, _Twin=_twin_of(cls), _Record=cls)
+        body.append(" _become(self, '__class__', _Twin)")
+        body += [f" self.{field.name} = {field.name}" for field in fields]
+        body.append(" self.__class__ = _Record")
+    else:
+        for field in fields:
+            namespace[f"_set_{field.name}"] = slots[field.name].__set__
+            body.append(f" _set_{field.name}(self, {field.name})")
     source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or [" pass"])
     exec(source, namespace)  # the text is made of the field names alone
     init = namespace["__init__"]
@@ -85,6 +106,15 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...],
     init.__module__ = cls.__module__
     init.__annotations__ = {**{field.name: field.type for field in fields}, "return": None}
     return init
+
+
+def _twin_of(cls: type) -> type:
+    """A writable class of ``cls``'s layout (its base and its own slots): an instance
+    may change from one to the other. Attribute stores take the generic path, as on
+    any class (a record base's ``__setattr__`` would refuse them)."""
+    return type(f"_{cls.__name__}Twin", cls.__bases__, {
+        "__slots__": cls.__dict__["__slots__"], "__setattr__": object.__setattr__,
+        "__module__": cls.__module__})
 
 
 _GENERIC = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__",

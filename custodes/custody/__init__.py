@@ -42,12 +42,14 @@ class CustodyLevel(IntEnum):
 
     @classmethod
     def parse(cls, label: str) -> CustodyLevel:
-        """The level for a label such as ``customer-hsm``."""
-        return cls[label.upper().replace("-", "_")]
+        """The level for a label such as ``customer-hsm`` (or ``CUSTOMER_HSM``)."""
+        level = _BY_LABEL.get(label)
+        return level if level is not None else cls[label.upper().replace("-", "_")]
 
 
-# Each level's label, spelled once (every key of every report asks for it).
+# Each level's label, spelled once (every key of every report asks for it), and back.
 _LABELS = {level: level.name.lower().replace("_", "-") for level in CustodyLevel}
+_BY_LABEL = {label: level for level, label in _LABELS.items()}
 CUSTODY_LABELS = tuple(level.label for level in CustodyLevel)
 
 

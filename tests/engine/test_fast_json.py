@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custodes import jsontext
+from custodes.sources import pulumi_json
 from custodes.model import UNKNOWN, Secret
 from custodes.sources import load
 from custodes.sources.documents import graph_from_document, parse_json
@@ -69,6 +72,40 @@ def test_plain_values_are_read_as_the_full_decoding_reads_them(tmp_path: Path) -
     assert fast is not None and slow is not None
     assert fast.props == slow.props
     assert fast.props["tags"]["note"] == "<b> é"
+
+
+def _scanned_one_by_one(data: bytes) -> bool:
+    """What needs_decoding answers, the plain way: each marker looked for in turn."""
+    return any(marker in data for marker in pulumi_json._DECODED_MARKERS) or bool(
+        pulumi_json._SPELLING_ESCAPE.search(data))
+
+
+_FILLER = st.binary(max_size=40) | st.sampled_from(
+    [b'"kmsKeyId": "alias/x", ', b'"rawKe', b'y"', b'4dabf1819307', b'"[secret', b"\\u00"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_FILLER | st.sampled_from(pulumi_json._DECODED_MARKERS), max_size=30),
+       chunk=st.integers(min_value=1, max_value=64))
+def test_the_one_pass_scan_finds_what_each_markers_scan_finds(parts: list[bytes],
+                                                              chunk: int) -> None:
+    # Small chunks put markers across every boundary, and halves of markers beside them.
+    data = b"".join(parts)
+    original = pulumi_json._SCAN_CHUNK
+    try:
+        pulumi_json._SCAN_CHUNK = chunk
+        assert needs_decoding(data) is _scanned_one_by_one(data)
+    finally:
+        pulumi_json._SCAN_CHUNK = original
+    assert needs_decoding(data) is _scanned_one_by_one(data)
+
+
+def test_a_marker_deep_in_a_large_document_is_found() -> None:
+    plain = b'{"instanceType": "m6a.large"}, ' * 200_000  # 6 MB: several chunks
+    assert not needs_decoding(plain)
+    for marker in pulumi_json._DECODED_MARKERS:
+        for where in (0, len(plain) // 2, pulumi_json._SCAN_CHUNK - 3, len(plain)):
+            assert needs_decoding(plain[:where] + marker + plain[where:]), (marker, where)
 
 
 @pytest.mark.parametrize("text", [b'[NaN]', b'{"a": "\\ud800"}', b'\xef\xbb\xbf{"a": 1}',

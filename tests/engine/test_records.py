@@ -33,6 +33,12 @@ LAYOUTS = [
     ({"tags": field(default_factory=dict), "kind": "vm"},
      {"name": "str", "tags": "dict[str, str]", "kind": "str"}),
     ({"c": ()}, {"a": "str", "b": "tuple[str, ...]", "c": "tuple[str, ...]"}),
+    # Four fields and more: built as the writable twin, then the record again.
+    ({"y": 2, "tags": field(default_factory=dict), "kind": "vm"},
+     {"x": "int", "y": "int", "tags": "dict[str, str]", "kind": "str"}),
+    ({"d": None, "e": (), "f": field(default_factory=list)},
+     {"a": "str", "b": "int", "c": "str", "d": "str | None", "e": "tuple[str, ...]",
+      "f": "list[int]"}),
 ]
 CALLS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
     ((), {}), ((1,), {}), (("n",), {}), ((1, 2), {}), ((1, 2, "s"), {}), ((1,), {"y": 5}),
@@ -119,3 +125,53 @@ def test_a_class_variable_is_not_a_field() -> None:
 
     assert Limits(2).depth == 2 and Limits.most == 3
     assert [item.name for item in dataclasses.fields(Limits)] == ["depth"]
+
+
+def test_a_record_built_through_its_twin_is_the_record_and_stays_frozen() -> None:
+    # Resource (twelve fields) and Finding (fifteen) are built as writable twins.
+    resource = Resource("urn:a", "t", "a", {"k": 1})
+    assert type(resource) is Resource and isinstance(resource, Resource)
+    assert [type(item).__name__ for item in (resource, Resource("urn:b", "t", "b"))] == [
+        "Resource", "Resource"]
+    for name in ("urn", "props", "source_position"):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(resource, name, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        object.__getattribute__(resource, "__class__").__setattr__(resource, "name", "x")
+
+
+def test_a_record_subclass_sets_its_bases_fields_too() -> None:
+    @record
+    class Base:
+        kind: str
+        size: int = 0
+
+    @record
+    class Shaped(Base):
+        prefix: str = ""
+        paths: tuple[str, ...] = ()
+        more: list[int] = field(default_factory=list)
+
+    made = Shaped("vm", 3, "p.", ("a",))
+    assert dataclasses.astuple(made) == ("vm", 3, "p.", ("a",), [])
+    assert type(made) is Shaped and made == Shaped("vm", 3, "p.", ("a",), [])
+    assert made.more is not Shaped("vm").more
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.kind = "other"  # type: ignore[misc]
+    assert copy.deepcopy(made) == made and copy.copy(made) == made
+
+
+def test_a_failing_factory_leaves_no_half_built_record() -> None:
+    def broken() -> dict[str, str]:
+        raise RuntimeError("factory")
+
+    @record
+    class Many:
+        a: int
+        b: int
+        c: int
+        d: dict[str, str] = field(default_factory=broken)
+
+    with pytest.raises(RuntimeError, match="factory"):
+        Many(1, 2, 3)
+    assert Many(1, 2, 3, {}).d == {}
