@@ -502,16 +502,17 @@ def _technologies(graph: Graph, resource: Resource) -> tuple[str, ...]:
     shape = SHAPES.get(resource.type)
     if shape is None:
         return ()
-    found = list(shape.technologies(resource))
     named = templates(graph, resource)
-    if named:
-        own = {switch.technology for switch in shape.switches
-               if shape.get(resource, switch.path) is not None}
-        for template in named:
-            for candidate in template.candidates:
-                for technology in technologies(graph, candidate):
-                    if technology not in own and technology not in found:
-                        found.append(technology)
+    if not named:
+        return shape.technologies(resource)
+    found = list(shape.technologies(resource))
+    own = {switch.technology for switch in shape.switches
+           if shape.get(resource, switch.path) is not None}
+    for template in named:
+        for candidate in template.candidates:
+            for technology in technologies(graph, candidate):
+                if technology not in own and technology not in found:
+                    found.append(technology)
     if len(found) > 1 and UNKNOWN_TECHNOLOGY in found:
         found.remove(UNKNOWN_TECHNOLOGY)
     if len(found) > 1:
@@ -1603,10 +1604,10 @@ def _keys_by_role(graph: Graph) -> tuple[tuple[Resource, ...], Mapping[str, tupl
     return graph.derived(("aws-keys-by-parent-role",), build)
 
 
-def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
-    keys, by_role = _keys_by_role(graph)
-    if not by_role:
-        return  # no key of the stack releases to an attested role
+def _enclave_keys(graph: Graph, parent: Resource, keys: tuple[Resource, ...],
+                  by_role: Mapping[str, tuple[int, ...]]) -> Iterator[KeyCustody]:
+    """The keys of the stack (``keys``, with ``by_role`` as :func:`_keys_by_role` gives
+    them) that release to one of the parent's roles on attestation."""
     roles = instance_roles(graph, parent)
     if not roles:
         return
@@ -1626,26 +1627,22 @@ def _enclave_keys(graph: Graph, parent: Resource) -> Iterator[KeyCustody]:
 def workloads(graph: Graph) -> Iterator[Workload]:
     """Every resource of a shape type that turns SEV-SNP or Nitro Enclaves on, itself or
     through the launch template it names."""
+    attested: tuple[tuple[Resource, ...], Mapping[str, tuple[int, ...]]] | None = None
     for resource in graph.of_type(*WORKLOAD_TYPES):
         found = technologies(graph, resource)
         if not found:
             continue
         keys = list(_device_keys(graph, resource))
-        keys.extend(_enclave_keys(graph, resource))
+        attested = attested or _keys_by_role(graph)  # at the first workload, not before
+        if attested[1]:  # some key of the stack releases to an attested role
+            keys.extend(_enclave_keys(graph, resource, *attested))
         enclave = "nitro-enclaves" in found
         # Enclave keys, and keys released on NitroTPM attestation (any Nitro instance).
         bound = any(key.attestation_bound for key in keys
                     if key.path.startswith(("enclave key ", "attested key ")))
-        yield Workload(
-            resource=resource,
-            cloud="aws",
-            provider="AWS",
-            technologies=found,
-            founders=founders(found),
-            keys=tuple(keys),
-            # KMS checks the enclave's attestation document against the PCRs the
-            # customer wrote into the key policy; SEV-SNP reports have no
-            # provider-side verifier at all.
-            attestation_policy="customer" if bound else "unassigned",
-            attestation_verifier="provider" if enclave or bound else "unassigned",
-        )
+        # KMS checks the enclave's attestation document against the PCRs the customer
+        # wrote into the key policy; SEV-SNP reports have no provider-side verifier at
+        # all. (Positional, in Workload's field order: one per instance of the stack.)
+        yield Workload(resource, "aws", "AWS", found, founders(found), tuple(keys),
+                       "customer" if bound else "unassigned",  # attestation policy
+                       "provider" if enclave or bound else "unassigned")  # verifier

@@ -47,7 +47,7 @@ def holders(workload: Workload) -> dict[str, Holder]:
         # STABLE/LATEST) puts the floor in the customer's hands.
         # Which founder cannot be told for a technology custodes does not know.
         "firmware-tcb": "customer" if workload.tcb_floor else (
-            "unresolved" if workload.founders
+            "unresolved" if "unknown" in workload.founders
             and all(founder == "unknown" for founder in workload.founders) else "founder"),
         # Only the customer can watch for drift from what it declared (custodes audit).
         "monitoring": "customer",

@@ -89,7 +89,9 @@ def founders(technologies: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(founder(technology) for technology in technologies))
 
 
+@lru_cache(maxsize=1024)
 def _text_on(value: str) -> bool:
+    # A stack spells its switches a few ways ("enabled", "true"): each judged once.
     text = value.strip().lower()
     return text not in _OFF_TEXT and not text.endswith("_unspecified")
 
@@ -120,6 +122,8 @@ class Switch:
 
     def interpret(self, value: Any) -> str | None:
         """The technology a value read at this switch's path turns on (see :meth:`read`)."""
+        if value is None:  # absent: most switches of most resources
+            return None
         if isinstance(value, Secret):
             value = value.reveal()
             if value is None:

@@ -56,7 +56,7 @@ def normalise_identifier(value: str) -> str:
         text = _GCP_PREFIX.sub("", text)
     if "/cryptoKeyVersions/" in text:
         text = _GCP_KEY_VERSION.sub("", text)
-    if text.startswith("/subscriptions/") or _AZURE_KEY_HOST.search(text):
+    if text.startswith("/subscriptions/") or ("." in text and _AZURE_KEY_HOST.search(text)):
         match = _AZURE_KEY_URL.match(text)
         if match:
             text = match.group(1)

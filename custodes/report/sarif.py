@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -83,8 +84,14 @@ def artifact_location(position: SourcePosition) -> dict[str, Any]:
     if "://" in position.file:
         return {"uri": position.file}
     if position.file.startswith("/"):
-        return {"uri": "file://" + quote(position.file)}
-    return {"uri": quote(position.file), "uriBaseId": SOURCE_ROOT}
+        return {"uri": "file://" + _quoted(position.file)}
+    return {"uri": _quoted(position.file), "uriBaseId": SOURCE_ROOT}
+
+
+@lru_cache(maxsize=1024)
+def _quoted(path: str) -> str:
+    # A stack's findings point into a few files: each path is quoted once.
+    return quote(path)
 
 
 def physical_location(position: SourcePosition) -> dict[str, Any]:

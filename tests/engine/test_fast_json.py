@@ -10,9 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodes import jsontext
-from custodes.sources import pulumi_json
 from custodes.model import UNKNOWN, Secret
-from custodes.sources import load
+from custodes.sources import load, pulumi_json
 from custodes.sources.documents import graph_from_document, parse_json
 from custodes.sources.pulumi_json import needs_decoding
 
