@@ -35,10 +35,10 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import json
+import pkgutil
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,8 +175,10 @@ _TODO = re.compile(r"todo\b", re.IGNORECASE)
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of a waivers file."""
-    text = resources.files("custodes").joinpath("waivers.schema.json").read_text("utf-8")
-    document: dict[str, Any] = json.loads(text)
+    data = pkgutil.get_data("custodes", "waivers.schema.json")  # as the catalogue's file
+    if data is None:
+        raise InputError("the bundled waivers.schema.json cannot be read")
+    document: dict[str, Any] = json.loads(data)
     return document
 
 
