@@ -110,3 +110,12 @@ def test_a_ratio_is_the_median_of_the_pairs_ratios_not_a_ratio_of_medians() -> N
     assert check.cpu / baseline.cpu == 4.0
     baseline, check = runs(0.2, 0.2, 0.2, 0.5, 0.5), runs(0.8, 0.8, 2.0, 2.0, 2.0)
     assert paired_ratio(check, baseline, "cpu") == 4.0 and check.cpu / baseline.cpu == 10.0
+
+
+def test_each_pairs_ratio_is_reported_sorted() -> None:
+    from benchmarks.run import Measure, Sample, pair_ratios
+
+    def runs(*cpu: float) -> Measure:
+        return Measure([Sample(wall=seconds, cpu=seconds, rss_mb=1.0, code=0) for seconds in cpu])
+
+    assert pair_ratios(runs(1.0, 0.9, 2.0), runs(0.25, 0.3, 0.4), "cpu") == [3.0, 4.0, 5.0]
