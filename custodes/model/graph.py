@@ -222,7 +222,8 @@ class Graph:
         A graph does not change once built, so an index derived from it (roles
         by key, grants by key …) stays true; ``key`` names the derivation
         (by convention a tuple starting with the name of what it holds, then what
-        it is of: ``("aws-technologies", urn)`` keeps one resource's answer).
+        it is of: ``("aws-disk-key", path, key id)``). One resource's answer is kept
+        with :meth:`derived_of`.
         """
         value: T = self._derived.get(key, _NOT_DERIVED)
         if value is _NOT_DERIVED:  # a look-up, not an exception: one in six is a miss
