@@ -49,6 +49,7 @@ def _as_json(rule: Rule) -> dict[str, Any]:
         "id": rule.id, "title": rule.title, "severity": rule.severity,
         "enforcement": rule.enforcement, "strict_enforcement": rule.strict_enforcement,
         "cloud": rule.cloud, "scope": rule.scope, "types": list(rule.types),
+        # Empty: the rule judges every resource of its types.
         "technologies": sorted(rule.technologies),
         "rationale": rule.rationale, "remediation": rule.remediation,
         "config_schema": rule.config_schema, "remediates": rule.remediate is not None,
@@ -90,7 +91,7 @@ def _settings(rule: Rule) -> list[tuple[str, Any, str]]:
 
 def _types(rule: Rule) -> str:
     if rule.types:
-        return ", ".join(rule.types) + _only(rule)
+        return ", ".join(rule.types)
     return "any (it is not tied to resource types)"
 
 
@@ -98,7 +99,8 @@ def _only(rule: Rule) -> str:
     """Which workloads of its types the rule judges, when it confines itself to some."""
     if not rule.technologies:
         return ""
-    return f" (only workloads running {' or '.join(sorted(rule.technologies))})"
+    return (f"Judges only the workloads running {' or '.join(sorted(rule.technologies))}; "
+            "any other resource of its types passes.")
 
 
 def full_text(rule: Rule) -> str:
@@ -107,6 +109,7 @@ def full_text(rule: Rule) -> str:
         f"{rule.id}: {rule.title}",
         f"severity {rule.severity}; enforcement {rule.enforcement} (default profile), "
         f"{rule.strict_enforcement} (strict); cloud {rule.cloud}; resource types {_types(rule)}",
+        *([_only(rule)] if rule.technologies else []),
         "",
         f"Why: {rule.rationale}",
         "",
@@ -122,10 +125,10 @@ def full_text(rule: Rule) -> str:
 
 
 def _section(rule: Rule, level: int = 2) -> list[str]:
-    types = ", ".join(f"`{t}`" for t in rule.types) + _only(rule) if rule.types \
-        else _types(rule)
+    types = ", ".join(f"`{t}`" for t in rule.types) if rule.types else _types(rule)
     lines = [f"{'#' * level} {rule.id}", "", f"**{rule.title}** — {rule.severity}; "
              f"resource types: {types}.", "",
+             *([f"*{_only(rule)}*", ""] if rule.technologies else []),
              f"*Why:* {rule.rationale}", "", f"*Fix:* {rule.remediation}"]
     settings = _settings(rule)
     if settings:

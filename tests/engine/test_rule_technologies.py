@@ -115,6 +115,6 @@ def test_the_catalogue_listing_says_which_workloads_a_rule_judges() -> None:
 
     rule = catalogue()["aws-ec2-enclave-parent-require-imdsv2"]
     assert _as_json(rule)["technologies"] == ["nitro-enclaves"]
-    assert "(only workloads running nitro-enclaves)" in full_text(rule)
+    assert "Judges only the workloads running nitro-enclaves;" in full_text(rule)
     assert _as_json(catalogue()["aws-ec2-confidential-require-customer-key"])[
         "technologies"] == []
